@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fengqiao.taxonomy",
     "fengqiao.cases",
     "fengqiao.notifications",
+    "fengqiao.demo",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "fengqiao" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("FENGQIAO_MEDIA_ROOT", BASE_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -263,6 +263,12 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def action_label(self) -> str:
+        from .workflow import event_label
+
+        return event_label(self.action)
+
 
 class Whistle(models.Model):
     """吹哨报到: departments summoned to a place, expected on site within 30 minutes."""

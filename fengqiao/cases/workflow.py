@@ -36,19 +36,13 @@ TRANSITIONS: dict[str, Transition] = {
     "sign": Transition((Status.DISPATCHED,), Status.IN_PROGRESS, (HANDLER,), _("Sign for")),
     "return": Transition((Status.DISPATCHED, Status.IN_PROGRESS), Status.RETURNED, (HANDLER,), _("Return")),
     "handle": Transition((Status.IN_PROGRESS,), SAME, (HANDLER,), _("Progress note")),
-    "submit_review": Transition(
-        (Status.IN_PROGRESS,), Status.UNDER_REVIEW, (HANDLER,), _("Submit for review")
-    ),
+    "submit_review": Transition((Status.IN_PROGRESS,), Status.UNDER_REVIEW, (HANDLER,), _("Submit for review")),
     "reject": Transition((Status.UNDER_REVIEW,), Status.IN_PROGRESS, (REVIEWER,), _("Send back")),
-    "reply": Transition(
-        (Status.UNDER_REVIEW,), Status.REPLIED, (REVIEWER, CLERK), _("Approve and reply")
-    ),
+    "reply": Transition((Status.UNDER_REVIEW,), Status.REPLIED, (REVIEWER, CLERK), _("Approve and reply")),
     "visit": Transition((Status.REPLIED,), Status.VISITED, (CLERK, REPORTER), _("Follow-up visit")),
     "close": Transition((Status.VISITED,), Status.CLOSED, (CLERK,), _("Close")),
     "reopen": Transition((Status.VISITED, Status.CLOSED), Status.DISPATCHED, (CLERK,), _("Reopen")),
-    "suspend": Transition(
-        (Status.DISPATCHED, Status.IN_PROGRESS), Status.SUSPENDED, (HANDLER, REVIEWER), _("Suspend")
-    ),
+    "suspend": Transition((Status.DISPATCHED, Status.IN_PROGRESS), Status.SUSPENDED, (HANDLER, REVIEWER), _("Suspend")),
     "resume": Transition((Status.SUSPENDED,), SAME, (HANDLER, REVIEWER), _("Resume")),
     "merge": Transition(OPEN_STATES, Status.MERGED, (CLERK,), _("Merge as duplicate")),
     "whistle": Transition(
@@ -57,6 +51,19 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 ACTION_NAMES = tuple(TRANSITIONS)
+
+# Events that are not themselves actions of the table.
+EVENT_LABELS = {
+    "create": _("Submitted"),
+    "suspend_request": _("Suspension requested"),
+    "suspend_decline": _("Suspension declined"),
+    **{name: transition.label for name, transition in TRANSITIONS.items()},
+}
+
+
+def event_label(action: str) -> str:
+    name = action.removeprefix("case.")
+    return str(EVENT_LABELS.get(name, name))
 
 
 def check_transition(status: str, action: str) -> Transition:
