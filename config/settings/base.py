@@ -151,6 +151,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CaseStatusEnum": "fengqiao.cases.models.Status"},
 }
 
 # Notifications. Every channel is off unless configured, except the in-app inbox and

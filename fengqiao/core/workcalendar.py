@@ -23,6 +23,7 @@ import chinese_calendar
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DAY = dt.timedelta(days=1)
+_LAST_SECOND = dt.time(23, 59, 59)
 _CACHE_SECONDS = 300
 
 
@@ -147,7 +148,15 @@ def extend_for_pause(
     if paused_to <= paused_from:
         return deadline
     if unit == LimitUnit.WORKDAY:
-        return add_working_time(deadline, working_time_between(paused_from, paused_to))
+        used = working_time_between(paused_from, paused_to)
+        if used <= dt.timedelta(0):
+            return deadline
+        local = deadline.astimezone(LOCAL_TZ)
+        if local.time() == _LAST_SECOND:
+            # "by 23:59:59" stands for the end of that working day (see add_working_time);
+            # count the extra working time from that end, not from one second before it.
+            local += dt.timedelta(seconds=1)
+        return add_working_time(local, used)
     return deadline + (paused_to - paused_from)
 
 
