@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Lower, Substr
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +49,9 @@ LEVEL_RANK = {
 }
 
 
+CODE_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
+
+
 class Unit(models.Model):
     """One node of the tree city → district → street → community → estate → building.
 
@@ -64,23 +72,52 @@ class Unit(models.Model):
         ordering = ["path"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        constraints = [
+            # Subtree queries match path prefixes, case-insensitively on SQLite: codes that
+            # differ only in case would see into each other's subtrees.
+            models.UniqueConstraint(Lower("code"), name="unit_code_unique_ignoring_case"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = {}
+        if self.code and not CODE_PATTERN.fullmatch(self.code):
+            errors["code"] = _("Use letters, digits, dots, hyphens and underscores only.")
+        if self.parent_id:
+            parent = Unit.objects.filter(pk=self.parent_id).first()
+            if parent and self.pk and parent.path.startswith(self._stored_path() or "\0"):
+                errors["parent"] = _("A unit cannot be placed under itself or one of its own units.")
+            elif parent and self.level and LEVEL_RANK[self.level] < LEVEL_RANK[parent.level]:
+                errors["level"] = _("A %(level)s cannot sit under a %(parent)s.") % {
+                    "level": self.get_level_display(),
+                    "parent": parent.get_level_display(),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def _stored_path(self) -> str | None:
+        return Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
+
+    @transaction.atomic
     def save(self, *args, **kwargs):
-        old_path = None
-        if self.pk:
-            old_path = Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first()
-        self.path = (self.parent.path if self.parent_id else "/") + self.code + "/"
-        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        """Keep `path` and `depth` right, from the parent as stored, and move the subtree with it."""
+        old_path = self._stored_path()
+        parent_path, parent_depth = "/", -1
+        if self.parent_id:
+            parent_path, parent_depth = Unit.objects.filter(pk=self.parent_id).values_list("path", "depth").get()
+            if old_path and parent_path.startswith(old_path):
+                raise ValueError(f"unit {self.code} cannot be placed under itself or its own descendant")
+        self.path = parent_path + self.code + "/"
+        self.depth = parent_depth + 1
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:
-            self._move_descendants(old_path)
-
-    def _move_descendants(self, old_path: str) -> None:
-        for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).order_by("depth"):
-            child.save()
+            # One UPDATE moves the whole subtree: swap the path prefix, shift the depth.
+            Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + (self.path.count("/") - old_path.count("/")),
+            )
 
     def subtree(self):
         return Unit.objects.filter(path__startswith=self.path)
