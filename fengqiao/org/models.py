@@ -81,25 +81,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        errors = {}
-        if self.code and not CODE_PATTERN.fullmatch(self.code):
-            errors["code"] = _("Use letters, digits, dots, hyphens and underscores only.")
-        if self.parent_id:
-            parent = Unit.objects.filter(pk=self.parent_id).first()
-            if parent and self.pk and parent.path.startswith(self._stored_path() or "\0"):
-                errors["parent"] = _("A unit cannot be placed under itself or one of its own units.")
-            elif parent and self.level and LEVEL_RANK[self.level] < LEVEL_RANK[parent.level]:
-                errors["level"] = _("A %(level)s cannot sit under a %(parent)s.") % {
-                    "level": self.get_level_display(),
-                    "parent": parent.get_level_display(),
-                }
-        if errors:
-            raise ValidationError(errors)
-
-    def _stored_path(self) -> str | None:
-        return Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
-
     @transaction.atomic
     def save(self, *args, **kwargs):
         """Keep `path` and `depth` right, from the parent as stored, and move the subtree with it."""
@@ -118,6 +99,25 @@ class Unit(models.Model):
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (self.path.count("/") - old_path.count("/")),
             )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.code and not CODE_PATTERN.fullmatch(self.code):
+            errors["code"] = _("Use letters, digits, dots, hyphens and underscores only.")
+        if self.parent_id:
+            parent = Unit.objects.filter(pk=self.parent_id).first()
+            if parent and self.pk and parent.path.startswith(self._stored_path() or "\0"):
+                errors["parent"] = _("A unit cannot be placed under itself or one of its own units.")
+            elif parent and self.level and LEVEL_RANK[self.level] < LEVEL_RANK[parent.level]:
+                errors["level"] = _("A %(level)s cannot sit under a %(parent)s.") % {
+                    "level": self.get_level_display(),
+                    "parent": parent.get_level_display(),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def _stored_path(self) -> str | None:
+        return Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
 
     def subtree(self):
         return Unit.objects.filter(path__startswith=self.path)

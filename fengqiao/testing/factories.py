@@ -57,4 +57,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     subcategory = factory.LazyFunction(lambda: Subcategory.objects.get(code="01.02"))
     text = "楼道灯坏了一个星期没人修"
     received_at = factory.LazyFunction(timezone.now)
-    deadline = factory.LazyAttribute(lambda case: case.compute_deadline())
+    # The resolver is not a Case: compute the deadline on an unsaved probe with the same inputs.
+    deadline = factory.LazyAttribute(
+        lambda o: Case(
+            received_at=o.received_at, subcategory=o.subcategory, urgent=getattr(o, "urgent", False)
+        ).compute_deadline()
+    )

@@ -141,6 +141,7 @@ def _action_api(action: str) -> type[APIView]:
                 data=request.data,
                 expected_version=_parse_if_match(request),
             )
+            _log_personal_data_read(request, case)  # the response below is unmasked too
             return _with_etag(Response(CaseOutput(case, context=_context(request, unmask=True)).data), case)
 
     CaseActionApi.__name__ = f"Case{action.title().replace('_', '')}Api"
