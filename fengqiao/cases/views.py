@@ -218,10 +218,7 @@ def workbench(request):
 def workbench_dispatch(request):
     """One click (one row) or bulk (the ticked rows): classify if needed, then dispatch to the
     chosen department or, when none is chosen, to the routing table's department."""
-    if request.POST.get("one"):
-        case_ids = [request.POST["one"]]
-    else:
-        case_ids = request.POST.getlist("case")
+    case_ids = [request.POST["one"]] if request.POST.get("one") else request.POST.getlist("case")
     if not case_ids:
         messages.warning(request, _("Tick the cases to dispatch first."))
         return redirect("workbench")
@@ -243,13 +240,11 @@ def workbench_dispatch(request):
 def _classify_and_dispatch(request, case_id) -> str:
     case = access.access_case(request.user, case_id)
     subcategory_code = request.POST.get(f"subcategory_{case_id}", "")
-    if subcategory_code and (
-        subcategory_code != getattr(case.subcategory, "code", None) or not case.classification_confirmed
-    ):
-        if case.status == Status.RECEIVED:
-            case = actions.perform_action(
-                actor=request.user, case_id=case.pk, action="accept", data={"subcategory": subcategory_code}
-            )
+    reclassify = subcategory_code != getattr(case.subcategory, "code", None) or not case.classification_confirmed
+    if subcategory_code and reclassify and case.status == Status.RECEIVED:
+        case = actions.perform_action(
+            actor=request.user, case_id=case.pk, action="accept", data={"subcategory": subcategory_code}
+        )
     if case.subcategory is None:
         raise ValidationFailed(_("Choose a subcategory for case %(number)s first.") % {"number": case.number})
     department_code = (
