@@ -25,12 +25,17 @@ def overdue_q(now: dt.datetime | None = None) -> Q:
 
 
 def _parse_instant(value: str, *, end: bool) -> dt.datetime:
-    parsed = parse_datetime(value)
-    if parsed is None:
+    # A plain date first: parse_datetime also accepts "YYYY-MM-DD" (as midnight), which would
+    # make received_before=<day> exclude that day. Out-of-range values raise ValueError.
+    try:
         day = parse_date(value)
-        if day is None:
-            raise ValidationFailed(f"“{value}” is not a date (YYYY-MM-DD) or an ISO 8601 time.")
+        parsed = None if day else parse_datetime(value)
+    except ValueError:
+        day = parsed = None
+    if day is not None:
         parsed = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time())
+    elif parsed is None:
+        raise ValidationFailed(f"“{value}” is not a date (YYYY-MM-DD) or an ISO 8601 time.")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
