@@ -226,6 +226,11 @@ class Case(models.Model):
         }
 
     @property
+    def channel_label(self) -> str:
+        """The channel's name for a known channel code; free text from imports as it is."""
+        return Channel(self.channel).label if self.channel in Channel.values else self.channel
+
+    @property
     def is_open(self) -> bool:
         return self.status not in FINISHED
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from fengqiao.core.errors import ValidationFailed
 from fengqiao.org.models import Unit, User
@@ -35,7 +36,7 @@ def _parse_instant(value: str, *, end: bool) -> dt.datetime:
     if day is not None:
         parsed = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time())
     elif parsed is None:
-        raise ValidationFailed(f"“{value}” is not a date (YYYY-MM-DD) or an ISO 8601 time.")
+        raise ValidationFailed(_("“%(value)s” is not a date (YYYY-MM-DD) or an ISO 8601 time.") % {"value": value})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -51,12 +52,15 @@ def case_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Case]:
         statuses = [s.strip() for s in str(filters["status"]).split(",") if s.strip()]
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
-            raise ValidationFailed(f"Unknown status: {', '.join(unknown)}. Known: {', '.join(Status.values)}.")
+            raise ValidationFailed(
+                _("Unknown status: %(unknown)s. Known: %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(Status.values)}
+            )
         queryset = queryset.filter(status__in=statuses)
     if "unit" in filters:
         unit = Unit.objects.filter(code=filters["unit"]).first()
         if unit is None:
-            raise ValidationFailed(f"Unknown unit code “{filters['unit']}”.")
+            raise ValidationFailed(_("Unknown unit code “%(code)s”.") % {"code": filters["unit"]})
         queryset = queryset.filter(unit__path__startswith=unit.path)
     for key, lookup in (
         ("subcategory", "subcategory__code"),
@@ -71,7 +75,7 @@ def case_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Case]:
         if key in filters:
             value = str(filters[key]).lower()
             if value not in ("true", "false", "1", "0", "yes", "no"):
-                raise ValidationFailed(f"{key} must be true or false.")
+                raise ValidationFailed(_("%(name)s must be true or false.") % {"name": key})
             wanted = value in ("true", "1", "yes")
             if key == "overdue":
                 queryset = queryset.filter(overdue_q()) if wanted else queryset.exclude(overdue_q())

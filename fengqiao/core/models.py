@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarDay(models.Model):
@@ -13,12 +14,12 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g."))
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. National Day, make-up working day"))
 
     class Meta:
         ordering = ["date"]
         verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name_plural = pgettext_lazy("holiday calendar entries", "calendar days")
 
     def __str__(self) -> str:
         kind = _("working day") if self.is_workday else _("day off")

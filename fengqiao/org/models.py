@@ -109,7 +109,7 @@ class Unit(models.Model):
             if parent and self.pk and parent.path.startswith(self._stored_path() or "\0"):
                 errors["parent"] = _("A unit cannot be placed under itself or one of its own units.")
             elif parent and self.level and LEVEL_RANK[self.level] < LEVEL_RANK[parent.level]:
-                errors["level"] = _("A %(level)s cannot sit under a %(parent)s.") % {
+                errors["level"] = _("Level “%(level)s” cannot be placed under level “%(parent)s”.") % {
                     "level": self.get_level_display(),
                     "parent": parent.get_level_display(),
                 }

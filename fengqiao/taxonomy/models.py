@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fengqiao.core.workcalendar import LimitUnit
 from fengqiao.org.models import Department, Unit
@@ -53,7 +54,7 @@ class Category(LocalisedName):
 class Subcategory(LocalisedName):
     class LimitUnitChoice(models.TextChoices):
         HOUR = LimitUnit.HOUR, _("clock hours")
-        DAY = LimitUnit.DAY, _("calendar days")
+        DAY = LimitUnit.DAY, pgettext_lazy("time limit unit", "calendar days")
         WORKDAY = LimitUnit.WORKDAY, _("working days")
 
     code = models.CharField(_("code"), max_length=8, unique=True)
