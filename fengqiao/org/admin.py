@@ -13,7 +13,7 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     ordering = ("path",)
     readonly_fields = ("path", "depth")
-    fields = ("code", "name", "level", "parent", "path", "depth")
+    fields = ("code", "name", "level", "parent", "latitude", "longitude", "path", "depth")
     list_select_related = ("parent",)
 
 

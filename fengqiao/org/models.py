@@ -67,6 +67,10 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=1000, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, help_text=_("WGS84, of the unit's centre")
+    )
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     class Meta:
         ordering = ["path"]
