@@ -14,7 +14,9 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. National Day, make-up working day"))
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("e.g. National Day, make-up working day")
+    )
 
     class Meta:
         ordering = ["date"]
