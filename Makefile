@@ -26,9 +26,12 @@ demo: setup
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Style on the whole tree; types (mypy with the Django and DRF plugins) on the core apps,
+# which [tool.mypy] files in pyproject.toml lists.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Rebuild the pinned lock file from requirements.in and requirements-dev.in.
 lock:

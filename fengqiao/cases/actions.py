@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -401,7 +402,8 @@ def do_whistle(case: Case, *, actor: User, departments: list[Department], place:
     )
 
 
-ACTION_FUNCTIONS = {
+# Each takes (case, *, actor, **the action's parsed body).
+ACTION_FUNCTIONS: dict[str, Callable[..., CaseEvent]] = {
     "accept": do_accept,
     "answer": do_answer,
     "dispatch": do_dispatch,
@@ -423,7 +425,9 @@ assert set(ACTION_FUNCTIONS) == set(workflow.TRANSITIONS)
 
 
 @transaction.atomic
-def perform_action(*, actor: User, case_id, action: str, data: dict, expected_version: int | None = None) -> Case:
+def perform_action(
+    *, actor: User, case_id, action: str, data: Mapping[str, Any] | list[Any], expected_version: int | None = None
+) -> Case:
     """Authorise, check the state and the version, validate the body, act.
 
     404 for a case the actor cannot see, 403 for a role that may not act, 409 for a stale

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +38,8 @@ class StaffRecordForm(SubmitAppealForm):
 
     def __init__(self, *args, units, channels, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["channel"].choices = channels
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["channel"]).choices = channels
 
 
 class LedgerFilterForm(forms.Form):
@@ -67,7 +69,7 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
 
     def selector_filters(self) -> dict:
         """The cleaned filters as the strings `case_list` takes."""

@@ -3,6 +3,9 @@ each action accepts, with readable errors (400)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -97,7 +100,7 @@ ACTION_INPUTS: dict[str, type[serializers.Serializer]] = {
 }
 
 
-def parse_action_input(action: str, data, *, actor: User, case: Case) -> dict:
+def parse_action_input(action: str, data: Mapping[str, Any] | list[Any] | None, *, actor: User, case: Case) -> dict:
     serializer = ACTION_INPUTS[action](data=data if data is not None else {})
     if not serializer.is_valid():
         raise ValidationFailed(_flatten(serializer.errors))

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.core import workcalendar
@@ -226,7 +227,7 @@ class Case(models.Model):
         }
 
     @property
-    def channel_label(self) -> str:
+    def channel_label(self) -> str | Promise:
         """The channel's name for a known channel code; free text from imports as it is."""
         return Channel(self.channel).label if self.channel in Channel.values else self.channel
 

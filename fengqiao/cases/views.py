@@ -39,7 +39,7 @@ GATES = [
     (Status.VISITED, gettext_lazy("Visited")),
     (Status.CLOSED, gettext_lazy("Closed")),
 ]
-GATE_ORDER = [status for status, _label in GATES]
+GATE_ORDER: list[str] = [status for status, _label in GATES]
 # What a resident sees of the timeline: the milestones, not staff's internal notes.
 PUBLIC_EVENTS = {
     "case.create",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.core.errors import Conflict
@@ -26,7 +27,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str | None
     actors: tuple[str, ...]
-    label: str
+    label: str | Promise  # a lazy translation
 
 
 TRANSITIONS: dict[str, Transition] = {

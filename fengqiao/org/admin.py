@@ -36,7 +36,7 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]  # stubs say Optional; Django's UserAdmin sets a tuple
         (_("Fengqiao"), {"fields": ("display_name", "phone", "id_number", "home_unit")}),
     )
     add_fieldsets = (

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower, Substr
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,7 +39,8 @@ LEVEL_ALIASES = {
     "楼栋": UnitLevel.BUILDING,
     "网格": UnitLevel.GRID,
 }
-LEVEL_RANK = {
+# Keyed by the stored level strings (UnitLevel members are equal to them).
+LEVEL_RANK: dict[str, int] = {
     UnitLevel.CITY: 0,
     UnitLevel.DISTRICT: 1,
     UnitLevel.STREET: 2,
@@ -105,7 +107,7 @@ class Unit(models.Model):
             )
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         if self.code and not CODE_PATTERN.fullmatch(self.code):
             errors["code"] = _("Use letters, digits, dots, hyphens and underscores only.")
         if self.parent_id:
@@ -176,6 +178,9 @@ class User(AbstractUser):
         help_text=_("For residents: the building or estate they live in."),
     )
 
+    # Set by fengqiao.org.access.assignments(): the user's role assignments, cached per object.
+    _fengqiao_roles: list[RoleAssignment]
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -224,7 +229,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = f"{self.unit} · {self.department.name}" if self.department_id else str(self.unit)
+        scope = f"{self.unit} · {self.department.name}" if self.department is not None else str(self.unit)
         return f"{self.user} — {self.get_role_display()} ({scope})"
 
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fengqiao.core.masking import mask_name, mask_phone
-from fengqiao.org.models import Unit
+from fengqiao.org.models import Department, Unit
 from fengqiao.taxonomy.models import CaseType, Subcategory
 
 from .. import access
@@ -36,12 +36,16 @@ class CaseOutput(serializers.ModelSerializer):
     """A case as the caller may see it: the reporter's phone and name are masked for roles
     that do not need them (and in every list)."""
 
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    case_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    subcategory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    case_type: serializers.SlugRelatedField[CaseType] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    subcategory: serializers.SlugRelatedField[Subcategory] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     category = serializers.SerializerMethodField()
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department: serializers.SlugRelatedField[Department] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     overdue = serializers.SerializerMethodField()
     due_soon = serializers.SerializerMethodField()
     merged_into = serializers.SerializerMethodField()
@@ -88,7 +92,7 @@ class CaseOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_category(self, case: Case):
-        return case.subcategory.category.code if case.subcategory_id else None
+        return case.subcategory.category.code if case.subcategory is not None else None
 
     @extend_schema_field(serializers.BooleanField())
     def get_overdue(self, case: Case) -> bool:
@@ -100,7 +104,7 @@ class CaseOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_merged_into(self, case: Case):
-        return case.merged_into.number if case.merged_into_id else None
+        return case.merged_into.number if case.merged_into is not None else None
 
     def get_contact_name(self, case: Case) -> str:
         return case.contact_name if self._unmasked(case) else mask_name(case.contact_name)
@@ -133,4 +137,4 @@ class CaseEventOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event: CaseEvent):
-        return event.actor.username if event.actor_id else None
+        return event.actor.username if event.actor is not None else None

@@ -1,5 +1,7 @@
 """Reference data for clients: units, departments and the taxonomy (read-only)."""
 
+from __future__ import annotations
+
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
@@ -8,7 +10,10 @@ from fengqiao.taxonomy.models import CaseType, Subcategory
 
 
 class UnitOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The stubs see this clash with Field.parent; DRF's metaclass takes declared fields off the class.
+    parent: serializers.SlugRelatedField[Unit] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Unit
