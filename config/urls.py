@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("fengqiao.cases.api.urls")),
     path("api/v1/", include("fengqiao.org.api.urls")),
+    path("open311/v2/", include("fengqiao.open311.urls")),
     path("", include("fengqiao.cases.urls")),
     path("", include("fengqiao.notifications.urls")),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fengqiao.taxonomy",
     "fengqiao.cases",
     "fengqiao.notifications",
+    "fengqiao.open311",
     "fengqiao.demo",
 ]
 

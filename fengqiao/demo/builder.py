@@ -19,6 +19,7 @@ from django.utils import timezone
 from fengqiao.cases.models import Case, CaseEvent, Whistle, WhistleSummons
 from fengqiao.core.models import PersonalDataAccess
 from fengqiao.notifications.models import Notification
+from fengqiao.open311.models import Jurisdiction
 from fengqiao.org.models import Department, PartyOrganisation, Role, RoleAssignment, Unit, User
 
 from . import history, workitems
@@ -26,6 +27,8 @@ from .data import personas as persona_data
 from .data import units as unit_data
 
 MARKER_USERNAME = "clerk"
+# The demo answers Open311 clients as Hefei (合肥市).
+JURISDICTION = ("hefei.gov.cn", "合肥市", "HF")
 ALREADY_LOADED = "Demo data already loaded; use --reset to rebuild it."
 SEED = 2026
 
@@ -71,6 +74,7 @@ def load_demo(*, cases: int = 2000, reset: bool = False, seed: int = SEED) -> De
     _check_free()
     now = timezone.now()
     units = _create_units()
+    _create_jurisdiction(units=units)
     party_count = _create_party_organisations(units=units)
     people = _create_people(units=units)
     history.write_history(count=cases, units=units, people=people, rng=random.Random(seed), now=now)
@@ -103,6 +107,7 @@ def remove_demo() -> None:
         cases.filter(merged_into__isnull=False).delete()
         cases.delete()
         PersonalDataAccess.objects.filter(user__in=users).delete()
+        Jurisdiction.objects.filter(unit__in=units).delete()
         RoleAssignment.objects.filter(Q(user__in=users) | Q(unit__in=units)).delete()
         party = PartyOrganisation.objects.filter(unit__in=units)
         party.update(parent=None)
@@ -149,10 +154,25 @@ def _create_units() -> dict[str, Unit]:
     """Create the tree parents first: Unit.save() derives path and depth from the parent."""
     units: dict[str, Unit] = {}
     for row in unit_data.UNITS:
-        unit = Unit(code=row.code, name=row.name, level=row.level, parent=units[row.parent] if row.parent else None)
+        latitude, longitude = unit_data.COORDINATES.get(row.code, (None, None))
+        unit = Unit(
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            parent=units[row.parent] if row.parent else None,
+            latitude=latitude,
+            longitude=longitude,
+        )
         unit.save()
         units[row.code] = unit
     return units
+
+
+def _create_jurisdiction(*, units: dict[str, Unit]) -> None:
+    jurisdiction_id, name, unit_code = JURISDICTION
+    Jurisdiction.objects.get_or_create(
+        jurisdiction_id=jurisdiction_id, defaults={"name": name, "unit": units[unit_code]}
+    )
 
 
 def _create_party_organisations(*, units: dict[str, Unit]) -> int:

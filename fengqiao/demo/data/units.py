@@ -7,7 +7,9 @@ level), their estates and buildings, and grids. 包河区 has 滨湖世纪社区
 Names the seed page gives are kept (金星家园, 徽贵苑, 渣林村, 南艳湖 …); the rest are invented.
 
 `UNITS` lists every unit parents first as (code, name, level, parent code); `PARTY_ORGANISATIONS`
-lists (name, kind, unit code, parent organisation name), parents first.
+lists (name, kind, unit code, parent organisation name), parents first. `COORDINATES` gives the
+WGS84 centre (latitude, longitude) of Hefei's districts, big communities, residents' districts
+and estates, so that an Open311 request with coordinates lands in an estate.
 """
 
 from __future__ import annotations
@@ -157,3 +159,42 @@ def _build() -> tuple[list[UnitRow], list[PartyRow]]:
 
 UNITS, PARTY_ORGANISATIONS = _build()
 UNIT_CODES: tuple[str, ...] = tuple(row.code for row in UNITS)
+
+# Centres of the big communities, around 31.78N 117.20E (经开区) and 滨湖 in 包河区. Plausible,
+# not surveyed: residents' districts sit 0.008° (about 750 m) apart east to west around them,
+# and their estates 0.003° (about 330 m) apart north to south around those.
+STREET_CENTRES: dict[str, tuple[float, float]] = {
+    "HF-JK-LH": (31.7960, 117.1950),
+    "HF-JK-FR": (31.7830, 117.2180),
+    "HF-JK-JX": (31.7700, 117.1980),
+    "HF-JK-HH": (31.7610, 117.2260),
+    "HF-BH-BS": (31.7420, 117.2950),
+}
+DISTRICT_CENTRES: dict[str, tuple[float, float]] = {"HF-JK": (31.7800, 117.2100), "HF-BH": (31.7600, 117.3000)}
+COMMUNITY_STEP = 0.008
+ESTATE_STEP = 0.003
+
+
+def _spread(index: int, count: int, step: float) -> float:
+    """Offsets centred on zero: 3 siblings at -step, 0, +step."""
+    return (index - (count - 1) / 2) * step
+
+
+def _coordinates() -> dict[str, tuple[str, str]]:
+    children: dict[str, list[UnitRow]] = {}
+    for row in UNITS:
+        if row.parent:
+            children.setdefault(row.parent, []).append(row)
+    found: dict[str, tuple[float, float]] = {**DISTRICT_CENTRES, **STREET_CENTRES}
+    for street, (street_lat, street_long) in STREET_CENTRES.items():
+        communities = [row for row in children[street] if row.level == "community"]
+        for c_index, community in enumerate(communities):
+            community_long = street_long + _spread(c_index, len(communities), COMMUNITY_STEP)
+            found[community.code] = (street_lat, community_long)
+            estates = [row for row in children[community.code] if row.level == "estate"]
+            for e_index, estate in enumerate(estates):
+                found[estate.code] = (street_lat + _spread(e_index, len(estates), ESTATE_STEP), community_long)
+    return {code: (f"{lat:.6f}", f"{long:.6f}") for code, (lat, long) in found.items()}
+
+
+COORDINATES = _coordinates()
