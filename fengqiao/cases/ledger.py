@@ -30,7 +30,8 @@ COLUMNS = [
     ("mediation", "调解结果"),
 ]
 
-STATUS_ZH = {
+# Keyed by the stored code strings (the choices members are equal to them).
+STATUS_ZH: dict[str, str] = {
     Status.RECEIVED: "受理",
     Status.DISPATCHED: "派发",
     Status.IN_PROGRESS: "办理",
@@ -42,7 +43,7 @@ STATUS_ZH = {
     Status.SUSPENDED: "挂起",
     Status.MERGED: "合并",
 }
-CHANNEL_ZH = {
+CHANNEL_ZH: dict[str, str] = {
     Channel.PHONE: "电话",
     Channel.ONLINE: "网上",
     Channel.WECHAT: "微信",
@@ -53,14 +54,39 @@ CHANNEL_ZH = {
     Channel.TRANSFERRED: "部门转来",
     Channel.OPEN311: "Open311",
 }
-SATISFACTION_ZH = {
+SATISFACTION_ZH: dict[str, str] = {
     Satisfaction.SATISFIED: "满意",
     Satisfaction.BASICALLY_SATISFIED: "基本满意",
     Satisfaction.DISSATISFIED: "不满意",
 }
-MEDIATION_ZH = {MediationResult.SUCCESS: "成功", MediationResult.FAILURE: "失败"}
+MEDIATION_ZH: dict[str, str] = {MediationResult.SUCCESS: "成功", MediationResult.FAILURE: "失败"}
+RESOLVED_ZH = {True: "是", False: "否"}
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _words(chinese: dict, codes: Iterable[str]) -> dict[str, str]:
+    """Word of an import file → stored code: the Chinese word the export writes, and the code itself.
+
+    Keys are casefolded (the import casefolds what it reads), so "Closed" and "closed" both work.
+    """
+    words = {str(code).casefold(): str(code) for code in codes}
+    words.update({word.casefold(): str(code) for code, word in chinese.items()})
+    return words
+
+
+# The reverse maps, for the ledger import (fengqiao/cases/importing.py).
+STATUS_WORDS = _words(STATUS_ZH, Status.values)
+CHANNEL_WORDS = _words(CHANNEL_ZH, Channel.values)
+SATISFACTION_WORDS = _words(SATISFACTION_ZH, Satisfaction.values)
+MEDIATION_WORDS = _words(MEDIATION_ZH, MediationResult.values)
+RESOLVED_WORDS: dict[str, bool] = {
+    **{word: value for value, word in RESOLVED_ZH.items()},
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+}
 
 
 def _time(value) -> str:
@@ -74,15 +100,15 @@ def ledger_row(case: Case) -> list[str]:
         CHANNEL_ZH.get(case.channel, case.channel),
         case.case_type.name,
         case.unit.code,
-        case.subcategory.code if case.subcategory_id else "",
+        case.subcategory.code if case.subcategory is not None else "",
         case.text,
         case.address,
-        case.department.code if case.department_id else "",
+        case.department.code if case.department is not None else "",
         STATUS_ZH[case.status],
         _time(case.deadline),
         _time(case.closed_at),
         SATISFACTION_ZH.get(case.satisfaction, ""),
-        {True: "是", False: "否"}.get(case.resolved, ""),
+        RESOLVED_ZH[case.resolved] if case.resolved is not None else "",
         MEDIATION_ZH.get(case.mediation_result, ""),
     ]
 

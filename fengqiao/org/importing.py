@@ -21,7 +21,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from django.db import transaction
 from openpyxl import load_workbook
@@ -46,9 +46,10 @@ LEVEL_WORDS: dict[str, str] = {
     UnitLevel.BUILDING: "楼栋",
     UnitLevel.GRID: "网格",
 }
-CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
-NAME_MAX_LENGTH = Unit._meta.get_field("name").max_length
-PATH_MAX_LENGTH = Unit._meta.get_field("path").max_length
+# All three are CharFields, which always have a max_length.
+CODE_MAX_LENGTH = cast(int, Unit._meta.get_field("code").max_length)
+NAME_MAX_LENGTH = cast(int, Unit._meta.get_field("name").max_length)
+PATH_MAX_LENGTH = cast(int, Unit._meta.get_field("path").max_length)
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
@@ -421,7 +422,8 @@ def apply_rows(*, rows: list[UnitRow], existing: dict[str, ExistingUnit]) -> Imp
             unit = Unit.objects.get(pk=current.pk)
             summary.updated.append(code)
         moved = current is not None and current.parent != parent_code
-        unit.name, unit.level, unit.parent = name, level, parent
+        # validate_rows() has turned away rows whose level is unknown.
+        unit.name, unit.level, unit.parent = name, cast(UnitLevel, level), parent
         unit.save()
         if moved:
             # Unit.save() rewrote the descendants' paths in the database; instances held
