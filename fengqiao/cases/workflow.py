@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "create": _("Submitted"),
     "suspend_request": _("Suspension requested"),
     "suspend_decline": _("Suspension declined"),
+    "import": _("Imported from a ledger file"),
     **{name: transition.label for name, transition in TRANSITIONS.items()},
 }
 
