@@ -35,7 +35,9 @@ PERSONAS: list[Persona] = [
     Persona("handler", "刘强", "handler", "HF-JK-HH", department="D02", phone="13855550105"),
     Persona("reviewer", "赵静", "reviewer", "HF-JK-HH", phone="13855550106"),
     Persona("mediator", "周国平", "mediator", "HF-JK-HH", phone="13855550107"),
-    Persona("leader", "吴建华", "leader", "HF-JK", phone="13855550108"),
+    # 海恒社区 (HF-JK-HH) is a 大社区 at street level: the street leader of the contract.
+    Persona("leader", "吴建华", "leader", "HF-JK-HH", phone="13855550108"),
+    Persona("leader_jk", "钱立新", "leader", "HF-JK", phone="13855550109"),
     Persona("admin", "系统管理员", "admin", "HF", superuser=True),
 ]
 

@@ -65,7 +65,8 @@ def test_every_persona_exists_with_the_demo_password_and_its_role():
     for username in ("clerk", "reviewer", "mediator", "gridworker"):
         assert RoleAssignment.objects.get(user__username=username).unit == hh
     assert RoleAssignment.objects.get(user__username="clerk").on_duty
-    assert RoleAssignment.objects.get(user__username="leader").unit.code == "HF-JK"
+    assert RoleAssignment.objects.get(user__username="leader").unit.code == "HF-JK-HH"
+    assert RoleAssignment.objects.get(user__username="leader_jk").unit.code == "HF-JK"
     admin = user("admin")
     assert admin.is_superuser and admin.is_staff
     for username in ("clerk_lh", "reviewer_lh", "clerk_fr", "reviewer_jx", "clerk_bh", "handler_d04", "handler_d22"):
