@@ -33,11 +33,24 @@ DEFAULT_CASE_TYPE = "help"
 
 
 def _json_value(value: Any) -> Any:
+    """How a value appears in the audit trail: codes for references, ISO times."""
     if isinstance(value, models.Model):
         return getattr(value, "code", None) or getattr(value, "number", None) or value.pk
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return value
+
+
+def apply_changes(case: Case, changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `changes` on the case in memory; return the audit diff {field: [old, new]} of
+    the fields whose value really changes."""
+    diff = {}
+    for field, new in changes.items():
+        old = getattr(case, field)
+        if old != new:
+            diff[field] = [_json_value(old), _json_value(new)]
+        setattr(case, field, new)
+    return diff
 
 
 def _apply(
@@ -56,12 +69,7 @@ def _apply(
     from_status = case.status
     if to_status is not None:
         changes["status"] = to_status
-    diff = {}
-    for field, new in changes.items():
-        old = getattr(case, field)
-        if old != new:
-            diff[field] = [_json_value(old), _json_value(new)]
-        setattr(case, field, new)
+    diff = apply_changes(case, changes)
     now = now or timezone.now()
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(
         **changes, version=case.version + 1, updated_at=now

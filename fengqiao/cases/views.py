@@ -150,7 +150,16 @@ def submit_case(request):
         form = SubmitAppealForm(
             initial={"idempotency_key": uuid.uuid4().hex, "contact_name": user.display_name, "phone": user.phone}
         )
-    return render(request, "cases/submit.html", {"form": form, "nav": "my"})
+    return render(
+        request,
+        "cases/appeal_form.html",
+        {
+            "form": form,
+            "nav": "my",
+            "title": _("Submit an appeal"),
+            "hint": _("Your phone number is only shown to the staff who handle your appeal."),
+        },
+    )
 
 
 @role_required(Role.CLERK, Role.GRID_WORKER, Role.ADMIN)
@@ -184,7 +193,16 @@ def record_case(request):
         else:
             messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
             return redirect("case-detail", case_id=case.pk)
-    return render(request, "cases/record.html", {"form": form, "nav": "workbench"})
+    return render(
+        request,
+        "cases/appeal_form.html",
+        {
+            "form": form,
+            "nav": "workbench",
+            "title": _("Record an appeal"),
+            "hint": _("Record what the resident said in their own words."),
+        },
+    )
 
 
 # Staff queues -------------------------------------------------------------------------------------

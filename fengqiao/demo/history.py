@@ -19,10 +19,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
 from django.db.models import Max
 from django.utils import timezone
 
+from fengqiao.cases.actions import apply_changes
 from fengqiao.cases.models import Case, CaseEvent, MediationResult, Satisfaction, Status
 from fengqiao.core.workcalendar import LOCAL_TZ
 from fengqiao.org.models import Department, Unit, UnitLevel, User
@@ -185,12 +185,7 @@ class _Story:
         from_status = case.status
         if to_status is not None:
             changes["status"] = to_status
-        diff = {}
-        for name, new in changes.items():
-            old = getattr(case, name)
-            if old != new:
-                diff[name] = [_json_value(old), _json_value(new)]
-            setattr(case, name, new)
+        diff = apply_changes(case, changes)
         case.version += 1
         event = CaseEvent(
             action=f"case.{action}",
@@ -575,15 +570,6 @@ def _received_at(rng: random.Random, *, now: dt.datetime) -> dt.datetime:
 
 def _weighted(rng: random.Random, weights: dict) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _json_value(value: Any) -> Any:
-    """As `cases.actions._json_value`: codes for departments, numbers for cases, ISO times."""
-    if isinstance(value, models.Model):
-        return getattr(value, "code", None) or getattr(value, "number", None) or value.pk
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return value
 
 
 # Writing ----------------------------------------------------------------------------------
