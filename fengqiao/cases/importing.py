@@ -49,7 +49,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from fengqiao.core import workcalendar
 from fengqiao.org.importing import LEVEL_WORDS, RowError
-from fengqiao.org.models import Department, Unit, UnitLevel
+from fengqiao.org.models import Department, Unit, UnitLevel, path_codes
 from fengqiao.taxonomy.models import CaseType, RoutingRule, Subcategory
 
 from .ledger import (
@@ -432,7 +432,7 @@ class Lookups:
         key = (unit.pk, subcategory.pk)
         if key not in self._routes:
             department = subcategory.department_id
-            for code in reversed([code for code in unit.path.strip("/").split("/") if code]):
+            for code in reversed(path_codes(unit.path)):
                 if (code, subcategory.pk) in self._rules:
                     department = self._rules[(code, subcategory.pk)]
                     break

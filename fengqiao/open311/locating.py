@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.db.models import CharField, F, Value
 
-from fengqiao.org.models import Unit, UnitLevel
+from fengqiao.org.models import Unit, UnitLevel, path_codes
 
 EARTH_RADIUS_KM = 6371.0
 # (levels, how far from its centre a point may lie and still be taken as in the unit)
@@ -97,7 +97,7 @@ def unit_by_address(address: str, *, within: Unit | None) -> Unit | None:
     matched_codes = {unit.code for unit in matches}
 
     def score(unit: Unit) -> tuple[int, int, int, str]:
-        ancestors = [code for code in unit.path.strip("/").split("/")[:-1] if code in matched_codes]
+        ancestors = [code for code in path_codes(unit.path)[:-1] if code in matched_codes]
         return (unit.depth, len(ancestors), len(unit.name), unit.path)
 
     return max(matches, key=score)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from fengqiao.cases.models import Case, CaseEvent, Channel, Status
-from fengqiao.org.models import Department, Unit, UnitLevel
+from fengqiao.org.models import Department, Unit, UnitLevel, path_codes
 from fengqiao.taxonomy.models import RoutingRule, Subcategory
 
 from .models import LIST_DATATYPES, ServiceAttribute
@@ -29,16 +29,12 @@ SERVICE_TYPE = "realtime"
 # Routing, in bulk -----------------------------------------------------------------------------
 
 
-def _ancestor_codes(unit: Unit) -> list[str]:
-    return [code for code in unit.path.strip("/").split("/") if code]
-
-
 def routed_departments(pairs: Iterable[tuple[Unit, Subcategory]]) -> dict[tuple[int, int], Department]:
     """taxonomy.route() for many (unit, subcategory) pairs in one query."""
     pairs = list(pairs)
     if not pairs:
         return {}
-    codes = {code for unit, _sub in pairs for code in _ancestor_codes(unit)}
+    codes = {code for unit, _sub in pairs for code in path_codes(unit.path)}
     rules = {
         (rule.unit.code, rule.subcategory_id): rule.department
         for rule in RoutingRule.objects.filter(
@@ -50,7 +46,7 @@ def routed_departments(pairs: Iterable[tuple[Unit, Subcategory]]) -> dict[tuple[
         department = next(
             (
                 rules[(code, subcategory.pk)]
-                for code in reversed(_ancestor_codes(unit))
+                for code in reversed(path_codes(unit.path))
                 if (code, subcategory.pk) in rules
             ),
             subcategory.department,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from .models import Role, RoleAssignment, Unit, User
+from .models import Role, RoleAssignment, Unit, User, ancestor_paths
 
 STAFF_ROLES = (Role.GRID_WORKER, Role.CLERK, Role.HANDLER, Role.MEDIATOR, Role.REVIEWER, Role.LEADER, Role.ADMIN)
 
@@ -80,14 +80,17 @@ def visible_units(user: User):
     return Unit.objects.filter(unit_scope_q(user, STAFF_ROLES, prefix="path"))
 
 
+def people_over(unit: Unit, **assignment_filters) -> list[User]:
+    """Active people with a role assignment (matching the filters) over a unit that contains
+    `unit`: one query, for notifications."""
+    assignments = RoleAssignment.objects.filter(
+        unit__path__in=ancestor_paths(unit.path), user__is_active=True, **assignment_filters
+    )
+    return list(User.objects.filter(id__in=assignments.values("user_id")))
+
+
 def people_with_role(role: str, *, unit: Unit, department_id: int | None = None) -> list[User]:
     """Everyone holding `role` over a unit that contains `unit` (for notifications)."""
-    ancestor_paths = []
-    path = ""
-    for code in unit.path.strip("/").split("/"):
-        path += "/" + code
-        ancestor_paths.append(path + "/")
-    filters = Q(role=role, unit__path__in=ancestor_paths, user__is_active=True)
     if department_id is not None:
-        filters &= Q(department_id=department_id)
-    return list(User.objects.filter(id__in=RoleAssignment.objects.filter(filters).values("user_id")))
+        return people_over(unit, role=role, department_id=department_id)
+    return people_over(unit, role=role)

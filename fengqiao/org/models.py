@@ -54,6 +54,17 @@ LEVEL_RANK: dict[str, int] = {
 CODE_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
 
 
+def path_codes(path: str) -> list[str]:
+    """The unit codes in a materialised path, from the root down: "/HF/HF-JK/" → ["HF", "HF-JK"]."""
+    return [code for code in path.strip("/").split("/") if code]
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the unit at `path` and of every unit above it, from the root down."""
+    codes = path_codes(path)
+    return ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
+
+
 class Unit(models.Model):
     """One node of the tree city → district → street → community → estate → building.
 
@@ -130,7 +141,7 @@ class Unit(models.Model):
 
     def ancestors(self, *, include_self: bool = True) -> list[Unit]:
         """From the root down to this unit."""
-        codes = [code for code in self.path.strip("/").split("/") if code]
+        codes = path_codes(self.path)
         if not include_self:
             codes = codes[:-1]
         by_code = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}

@@ -9,7 +9,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.core.workcalendar import LimitUnit
-from fengqiao.org.models import Department, Unit
+from fengqiao.org.models import Department, Unit, path_codes
 
 
 class LocalisedName(models.Model):
@@ -101,7 +101,7 @@ class RoutingRule(models.Model):
 
 def route(*, unit: Unit, subcategory: Subcategory) -> Department:
     """The department for a subcategory in a unit: the nearest rule up the tree, else the default."""
-    ancestor_codes = [code for code in unit.path.strip("/").split("/") if code]
+    ancestor_codes = path_codes(unit.path)
     rules = {
         rule.unit.code: rule.department
         for rule in RoutingRule.objects.filter(unit__code__in=ancestor_codes, subcategory=subcategory).select_related(
