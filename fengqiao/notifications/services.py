@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from fengqiao.org.access import people_with_role
-from fengqiao.org.models import Role, RoleAssignment, User
+from fengqiao.org.access import people_over, people_with_role
+from fengqiao.org.models import Role, User
 
 from . import channels
 from .models import Notification
@@ -35,16 +35,7 @@ def _recipients(event) -> tuple[list[User], bool]:
     if action == "visit" and event.data.get("satisfaction") == "dissatisfied":
         return people_with_role(Role.CLERK, unit=case.unit) + people_with_role(Role.REVIEWER, unit=case.unit), False
     if action == "whistle":
-        people: list[User] = []
-        for code in event.data.get("departments", []):
-            people += [
-                assignment.user
-                for assignment in RoleAssignment.objects.filter(
-                    role=Role.HANDLER, department__code=code
-                ).select_related("user", "unit")
-                if case.unit.path.startswith(assignment.unit.path)
-            ]
-        return people, False
+        return people_over(case.unit, role=Role.HANDLER, department__code__in=event.data.get("departments", [])), False
     return [], False
 
 
@@ -111,12 +102,7 @@ def case_created(case) -> None:
     people = people_with_role(Role.CLERK, unit=case.unit)
     with translation.override(settings.LANGUAGE_CODE):
         if case.urgent:
-            on_duty = [
-                assignment.user
-                for assignment in RoleAssignment.objects.filter(on_duty=True).select_related("user", "unit")
-                if case.unit.path.startswith(assignment.unit.path)
-            ]
-            people += on_duty
+            people += people_over(case.unit, on_duty=True)
             text = _("URGENT appeal %(number)s: %(text)s") % {"number": case.number, "text": case.text[:200]}
         else:
             text = _("New appeal %(number)s: %(text)s") % {"number": case.number, "text": case.text[:200]}
