@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fengqiao.core.errors import NotFound, NotPermitted
+from fengqiao.core.models import PersonalDataAccess
 from fengqiao.org import access as org_access
 from fengqiao.org.models import Role, User
 
@@ -90,3 +91,13 @@ def can_see_personal_data(user: User, case: Case) -> bool:
     if org_access.handles_department(user, department_id=case.department_id, unit=case.unit):
         return True
     return any(org_access.holds_role(user, role, case.unit) for role in (Role.CLERK, Role.MEDIATOR))
+
+
+def log_personal_data_read(user: User, case: Case, *, purpose: str) -> None:
+    """Record that a member of staff was shown the reporter's name and phone unmasked.
+    The reporter reading their own case, and cases without such data, are not logged."""
+    if case.reporter_id == user.pk or not (case.phone or case.contact_name):
+        return
+    PersonalDataAccess.objects.create(
+        user=user, subject=f"case {case.number}", fields="contact_name, phone", purpose=purpose
+    )

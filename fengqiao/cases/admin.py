@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.core.masking import mask_name, mask_phone
-from fengqiao.core.models import PersonalDataAccess
 
+from .access import log_personal_data_read
 from .models import Case, CaseEvent, Whistle, WhistleSummons
 
 
@@ -133,13 +133,8 @@ class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and request.user.is_superuser and response.status_code == 200:
             case = self.get_object(request, object_id)
-            if case is not None and (case.phone or case.contact_name):
-                PersonalDataAccess.objects.create(
-                    user=request.user,
-                    subject=f"case {case.number}",
-                    fields="contact_name, phone",
-                    purpose="admin case detail",
-                )
+            if case is not None:
+                log_personal_data_read(request.user, case, purpose="admin case detail")
         return response
 
 

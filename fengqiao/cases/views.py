@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from fengqiao.core.errors import DomainError, NotFound, ValidationFailed
 from fengqiao.core.masking import mask_name, mask_phone
-from fengqiao.core.models import PersonalDataAccess
 from fengqiao.org import access as org_access
 from fengqiao.org.models import Department, Role
 from fengqiao.taxonomy.models import CaseType, Subcategory, route
@@ -316,10 +315,8 @@ def case_detail(request, case_id: int):
         raise Http404(_("No such case.")) from None
     user = request.user
     unmasked = access.can_see_personal_data(user, case)
-    if unmasked and case.reporter_id != user.pk and (case.phone or case.contact_name):
-        PersonalDataAccess.objects.create(
-            user=user, subject=f"case {case.number}", fields="contact_name, phone", purpose="case page"
-        )
+    if unmasked:
+        access.log_personal_data_read(user, case, purpose="case page")
     staff = org_access.is_staff_member(user) or user.is_superuser
     events = list(selectors.case_events(case=case))
     if not staff:

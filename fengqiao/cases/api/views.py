@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fengqiao.core.errors import NotPermitted, ValidationFailed
-from fengqiao.core.models import PersonalDataAccess
 from fengqiao.core.pagination import StandardPagination
 from fengqiao.org import access as org_access
 from fengqiao.org.models import User
@@ -54,10 +53,8 @@ def _with_etag(response: Response, case) -> Response:
 
 def _log_personal_data_read(request: Request, case) -> None:
     user = _user(request)
-    if case.reporter_id != user.pk and (case.phone or case.contact_name) and access.can_see_personal_data(user, case):
-        PersonalDataAccess.objects.create(
-            user=user, subject=f"case {case.number}", fields="contact_name, phone", purpose="api case detail"
-        )
+    if access.can_see_personal_data(user, case):
+        access.log_personal_data_read(user, case, purpose="api case detail")
 
 
 class CaseListCreateApi(APIView):
