@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "fengqiao.cases",
     "fengqiao.notifications",
     "fengqiao.open311",
+    "fengqiao.triage",
+    "fengqiao.disputes",
+    "fengqiao.analytics",
+    "fengqiao.deliberation",
     "fengqiao.demo",
 ]
 
