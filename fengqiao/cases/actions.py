@@ -17,6 +17,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fengqiao.analytics import rollups
 from fengqiao.core import workcalendar
 from fengqiao.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from fengqiao.core.middleware import current_request_id
@@ -69,6 +70,7 @@ def _apply(
     from_status = case.status
     if to_status is not None:
         changes["status"] = to_status
+    counted_as = rollups.before(case)
     diff = apply_changes(case, changes)
     now = now or timezone.now()
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(
@@ -77,6 +79,7 @@ def _apply(
     if not updated:
         raise Conflict(_("The case was changed by someone else. Reload it and try again."))
     case.version += 1
+    rollups.after(case, counted_as)
     event = CaseEvent.objects.create(
         case=case,
         action=f"case.{action}",
@@ -151,6 +154,7 @@ def do_create_case(
         raise
     case.number = f"{timezone.localtime(received_at):%Y%m%d}{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
+    rollups.after(case, None)
     CaseEvent.objects.create(
         case=case,
         action="case.create",

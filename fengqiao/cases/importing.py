@@ -47,6 +47,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from fengqiao.analytics import rollups
 from fengqiao.core import workcalendar
 from fengqiao.org.importing import LEVEL_WORDS, RowError
 from fengqiao.org.models import Department, Unit, UnitLevel, path_codes
@@ -738,6 +739,9 @@ class _Importer:
         self.merged: set[str] = set()
         self.now = timezone.now()
         self.request_id = uuid.uuid4()  # one per import: all its events share it
+        # The receiving days of every case written, before and after: their months' rollups
+        # are rebuilt once at the end instead of being incremented row by row.
+        self.touched_days: set[dt.date] = set()
         self.deadlines = Deadlines()
         self.dispute_id = next((pk for pk, code in self.lookups.case_type_codes.items() if code == DISPUTE), None)
 
@@ -979,6 +983,11 @@ class _Importer:
             _update_rows([write.case for write in updates], sorted(fields))
             self.summary.updated += len(updates)
         events.extend(self._event(write) for write in writes)
+        for write in writes:
+            self.touched_days.add(timezone.localtime(write.case.received_at).date())
+            old_received = (write.diff or {}).get("received_at")
+            if old_received and old_received[0]:
+                self.touched_days.add(timezone.localtime(dt.datetime.fromisoformat(old_received[0])).date())
 
     def _event(self, write: _Write) -> CaseEvent:
         return CaseEvent(
@@ -1085,6 +1094,7 @@ def import_cases(
                 summary = importer.run(progress)
                 if importer.errors and skip_invalid is None:
                     raise CaseImportError(importer.errors, encoding=table.encoding)
+                rollups.rebuild_for_days(importer.touched_days)
         except BaseException as exc:
             if importer is not None and importer.bad_rows is not None:
                 importer.bad_rows.discard()

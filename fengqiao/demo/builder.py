@@ -16,8 +16,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fengqiao.analytics import rollups
 from fengqiao.cases.models import Case, CaseEvent, Whistle, WhistleSummons
 from fengqiao.core.models import PersonalDataAccess
+from fengqiao.deliberation.models import Topic
 from fengqiao.notifications.models import Notification
 from fengqiao.open311.models import Jurisdiction
 from fengqiao.org.models import Department, PartyOrganisation, Role, RoleAssignment, Unit, User
@@ -79,6 +81,7 @@ def load_demo(*, cases: int = 2000, reset: bool = False, seed: int = SEED) -> De
     people = _create_people(units=units)
     history.write_history(count=cases, units=units, people=people, rng=random.Random(seed), now=now)
     live = workitems.create_work_items(units=units, people=people, now=timezone.now())
+    rollups.rebuild()
     demo_cases = Case.objects.filter(unit__code__in=unit_data.UNIT_CODES)
     return DemoSummary(
         units=len(units),
@@ -107,6 +110,7 @@ def remove_demo() -> None:
         cases.filter(merged_into__isnull=False).delete()
         cases.delete()
         PersonalDataAccess.objects.filter(user__in=users).delete()
+        Topic.objects.filter(unit__in=units).delete()
         Jurisdiction.objects.filter(unit__in=units).delete()
         RoleAssignment.objects.filter(Q(user__in=users) | Q(unit__in=units)).delete()
         party = PartyOrganisation.objects.filter(unit__in=units)

@@ -12,6 +12,8 @@ from django.db.models.functions import Concat, Lower, Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .signals import unit_moved
+
 
 class UnitLevel(models.TextChoices):
     CITY = "city", _("City")
@@ -116,6 +118,7 @@ class Unit(models.Model):
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (self.path.count("/") - old_path.count("/")),
             )
+            unit_moved.send(sender=Unit, unit_id=self.pk, old_path=old_path, new_path=self.path)
 
     def clean(self) -> None:
         errors: dict[str, str | Promise] = {}
