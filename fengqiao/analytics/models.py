@@ -156,7 +156,12 @@ class EarlyWarning(models.Model):
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     task = models.ForeignKey(
-        "cases.Case", verbose_name=_("supervised task"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "cases.Case",
+        verbose_name=_("supervised task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     topic = models.ForeignKey(
         "deliberation.Topic",

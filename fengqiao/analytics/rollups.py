@@ -428,9 +428,7 @@ def move_unit(*, unit_id: int, old_path: str, new_path: str) -> None:
 def snapshot() -> tuple[dict[tuple, Vector], dict[tuple, Vector]]:
     """Both tables as {key: measures}, leaving out all-zero rows (what a decrement leaves)."""
     daily = {
-        tuple(row[:7]): tuple(row[7:])
-        for row in DailyRollup.objects.values_list(*DAILY_KEY, *MEASURES)
-        if any(row[7:])
+        tuple(row[:7]): tuple(row[7:]) for row in DailyRollup.objects.values_list(*DAILY_KEY, *MEASURES) if any(row[7:])
     }
     monthly = {
         tuple(row[:5]): tuple(row[5:])

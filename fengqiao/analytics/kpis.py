@@ -1,0 +1,272 @@
+"""The KPIs of interfaces §5, read from the rollups.
+
+Cohort: cases received in [date_from, date_to] (Asia/Shanghai dates) in a unit's subtree.
+Whole months come from the monthly rollup and the days at either end from the daily rollup,
+so a report reads a few thousand rows at most however many cases there are. The one figure
+that depends on the clock, "still open past the deadline", comes from the daily rows' overdue
+day, and for deadlines falling today from the handful of open cases due today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fengqiao.cases.models import FINISHED, Case
+from fengqiao.org.models import Unit, path_codes
+
+from . import rollups
+from .models import MEASURES, DailyRollup, MonthlyRollup, StatusClass
+
+# (key, Chinese-first label, numerator measure, denominator measure); the on-time rate's
+# denominator is computed, not stored.
+RATES = (
+    ("on_time_rate", _("On-time completion rate"), "closed_on_time", None),
+    ("response_rate", _("Response rate"), "responded", "dispatched"),
+    ("resolution_rate", _("Resolution rate"), "resolved", "answered"),
+    ("satisfaction_rate", _("Satisfaction rate"), "satisfied", "rated"),
+    ("mediation_success_rate", _("Mediation success rate"), "mediation_success", "mediation_ended"),
+)
+RATE_KEYS = tuple(key for key, *_ in RATES)
+RATE_LABELS = {key: label for key, label, *_ in RATES}
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self) -> str:
+        """As the pages show it: two decimals (180/184 → 97.83%), a dash when undefined."""
+        value = self.value
+        return "—" if value is None else f"{value * 100:.2f}%"
+
+
+@dataclass
+class KpiReport:
+    unit: Unit | None
+    date_from: dt.date
+    date_to: dt.date
+    totals: dict[str, int]
+    open_overdue: int
+    rates: dict[str, Rate] = field(init=False)
+
+    def __post_init__(self) -> None:
+        totals = self.totals
+        self.rates = {}
+        for key, _label, numerator, denominator in RATES:
+            if denominator is None:
+                self.rates[key] = Rate(totals["closed_on_time"], totals["closed"] + self.open_overdue)
+            else:
+                self.rates[key] = Rate(totals[numerator], totals[denominator])
+
+    @property
+    def received(self) -> int:
+        return self.totals["received"]
+
+    @property
+    def closed(self) -> int:
+        return self.totals["closed"]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of the command and the API: rates as fractions (None when undefined), and
+        each rate's numerator and denominator under "counts"."""
+        return {
+            "unit": self.unit.code if self.unit else None,
+            "unit_name": self.unit.name if self.unit else None,
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "received": self.received,
+            "closed": self.closed,
+            "open_past_deadline": self.open_overdue,
+            **{key: rate.value for key, rate in self.rates.items()},
+            "counts": {
+                key: {"numerator": rate.numerator, "denominator": rate.denominator} for key, rate in self.rates.items()
+            },
+        }
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(MEASURES, 0)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def split_period(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[dt.date, dt.date]], list[dt.date]]:
+    """The day ranges the daily table answers for, and the whole months the monthly one does."""
+    edges: list[tuple[dt.date, dt.date]] = []
+    months: list[dt.date] = []
+    start = date_from
+    while start <= date_to:
+        month_end = _next_month(start) - dt.timedelta(days=1)
+        end = min(month_end, date_to)
+        if start.day == 1 and end == month_end:
+            months.append(start)
+        else:
+            edges.append((start, end))
+        start = end + dt.timedelta(days=1)
+    return edges, months
+
+
+def _sums_by_unit(unit_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[int, dict[str, int]]:
+    totals: dict[int, dict[str, int]] = defaultdict(_zero)
+    edges, months = split_period(date_from, date_to)
+    sums = {name: Sum(name) for name in MEASURES}
+    parts = []
+    if months:
+        parts.append(MonthlyRollup.objects.filter(unit_id__in=unit_ids, month__in=months))
+    if edges:
+        days = Q()
+        for start, end in edges:
+            days |= Q(day__gte=start, day__lte=end)
+        parts.append(DailyRollup.objects.filter(days, unit_id__in=unit_ids))
+    for queryset in parts:
+        for row in queryset.values("unit_id").annotate(**sums).order_by():
+            target = totals[row["unit_id"]]
+            for name in MEASURES:
+                target[name] += row[name] or 0
+    return totals
+
+
+def _open_overdue_by_unit(units: list[Unit], date_from: dt.date, date_to: dt.date, now: dt.datetime) -> dict[int, int]:
+    """Cohort cases open past their deadline at `now`: whole overdue days from the rollup, and
+    the open cases whose deadline fell earlier today one by one."""
+    today = timezone.localtime(now).date()
+    counts: dict[int, int] = defaultdict(int)
+    rows = (
+        DailyRollup.objects.filter(
+            unit_id__in=[unit.pk for unit in units],
+            day__gte=date_from,
+            day__lte=date_to,
+            status_class__in=(StatusClass.OPEN, StatusClass.SUSPENDED),
+            overdue_day__lt=today,
+        )
+        .values("unit_id")
+        .annotate(n=Sum("received"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["unit_id"]] += row["n"]
+    start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=rollups.LOCAL)
+    by_code = {unit.code: unit.pk for unit in units}
+    due_today = (
+        Case.objects.exclude(status__in=FINISHED)
+        .filter(
+            deadline__gte=start_of_today,
+            deadline__lt=now,
+            received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
+            received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
+        )
+        .select_related("unit")
+    )
+    for case in due_today:
+        overdue_from = rollups.overdue_from(case)
+        if overdue_from is None or overdue_from >= now or overdue_from < start_of_today:
+            continue
+        for code in path_codes(case.unit.path):
+            if code in by_code:
+                counts[by_code[code]] += 1
+    return counts
+
+
+def reports(
+    units: Iterable[Unit], *, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None
+) -> dict[int, KpiReport]:
+    """One report per unit (its whole subtree), keyed by unit id."""
+    units = list(units)
+    now = now or timezone.now()
+    ids = [unit.pk for unit in units]
+    totals = _sums_by_unit(ids, date_from, date_to) if ids else {}
+    overdue = _open_overdue_by_unit(units, date_from, date_to, now) if ids else {}
+    return {
+        unit.pk: KpiReport(
+            unit=unit,
+            date_from=date_from,
+            date_to=date_to,
+            totals=totals.get(unit.pk, _zero()),
+            open_overdue=overdue.get(unit.pk, 0),
+        )
+        for unit in units
+    }
+
+
+def report(unit: Unit | None, *, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None) -> KpiReport:
+    """The KPIs of one unit's subtree, or of everything (all top-level units) for None."""
+    if unit is not None:
+        return reports([unit], date_from=date_from, date_to=date_to, now=now)[unit.pk]
+    roots = list(Unit.objects.filter(parent__isnull=True))
+    parts = reports(roots, date_from=date_from, date_to=date_to, now=now).values()
+    totals = _zero()
+    for part in parts:
+        for name in MEASURES:
+            totals[name] += part.totals[name]
+    return KpiReport(
+        unit=None,
+        date_from=date_from,
+        date_to=date_to,
+        totals=totals,
+        open_overdue=sum(part.open_overdue for part in parts),
+    )
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int | None  # None: too few cases to be ranked
+    report: KpiReport
+    rate: Rate
+
+
+DEFAULT_MIN_CASES = 30
+
+
+def ranking(
+    units: Iterable[Unit],
+    *,
+    metric: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    min_cases: int = DEFAULT_MIN_CASES,
+    now: dt.datetime | None = None,
+) -> list[RankingRow]:
+    """Units ordered by a rate, best first; a unit whose rate rests on fewer than `min_cases`
+    cases (its denominator) is listed after the ranked ones, unranked, so that three cases
+    cannot top the table. Ties share a rank."""
+    if metric not in RATE_KEYS:
+        raise ValueError(metric)
+    rows = [
+        (item, item.rates[metric]) for item in reports(units, date_from=date_from, date_to=date_to, now=now).values()
+    ]
+    ranked = sorted(
+        (pair for pair in rows if pair[1].denominator >= min_cases and pair[1].denominator > 0),
+        key=lambda pair: (-(pair[1].value or 0), -pair[1].denominator, pair[0].unit.code if pair[0].unit else ""),
+    )
+    unranked = sorted(
+        (pair for pair in rows if not (pair[1].denominator >= min_cases and pair[1].denominator > 0)),
+        key=lambda pair: (-pair[1].denominator, pair[0].unit.code if pair[0].unit else ""),
+    )
+    result: list[RankingRow] = []
+    previous: tuple[float | None, int] | None = None
+    for position, (item, rate) in enumerate(ranked, start=1):
+        rank = result[-1].rank if previous is not None and previous[0] == rate.value else position
+        result.append(RankingRow(rank=rank, report=item, rate=rate))
+        previous = (rate.value, position)
+    result.extend(RankingRow(rank=None, report=item, rate=rate) for item, rate in unranked)
+    return result
