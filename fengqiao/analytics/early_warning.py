@@ -45,6 +45,7 @@ MIN_RATIO = 1.5
 OVERDISPERSION = 0.15  # extra relative spread of monthly counts beyond Poisson
 Z_YELLOW, Z_ORANGE, Z_RED = 3.5, 4.5, 6.0
 COMMUNITY_RANK = LEVEL_RANK[UnitLevel.COMMUNITY]
+LEVEL_ORDER: list[str] = [WarningLevel.RED, WarningLevel.ORANGE, WarningLevel.YELLOW]
 # Comparisons across categories and units rest on estimated shares, noisier than a cell's own
 # past: they must clear a higher bar.
 CROSS_SECTION_BAR = {"min_ratio": 2.0, "min_z": Z_ORANGE}
@@ -203,7 +204,7 @@ def detect(month: dt.date, *, today: dt.date | None = None) -> list[Finding]:
             _cross_section(finding, series, share_of_month)
         if finding.signals:
             findings.append(finding)
-    findings.sort(key=lambda f: ([WarningLevel.RED, WarningLevel.ORANGE, WarningLevel.YELLOW].index(f.level), -f.count))
+    findings.sort(key=lambda f: (LEVEL_ORDER.index(f.level), -f.count))
     return findings
 
 

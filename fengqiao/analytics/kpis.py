@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -130,7 +130,7 @@ def _sums_by_unit(unit_ids: list[int], date_from: dt.date, date_to: dt.date) -> 
     totals: dict[int, dict[str, int]] = defaultdict(_zero)
     edges, months = split_period(date_from, date_to)
     sums = {name: Sum(name) for name in MEASURES}
-    parts = []
+    parts: list[QuerySet] = []
     if months:
         parts.append(MonthlyRollup.objects.filter(unit_id__in=unit_ids, month__in=months))
     if edges:
@@ -140,9 +140,10 @@ def _sums_by_unit(unit_ids: list[int], date_from: dt.date, date_to: dt.date) -> 
         parts.append(DailyRollup.objects.filter(days, unit_id__in=unit_ids))
     for queryset in parts:
         for row in queryset.values("unit_id").annotate(**sums).order_by():
-            target = totals[row["unit_id"]]
+            values: dict[str, Any] = dict(row)
+            target = totals[values["unit_id"]]
             for name in MEASURES:
-                target[name] += row[name] or 0
+                target[name] += values[name] or 0
     return totals
 
 

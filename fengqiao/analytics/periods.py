@@ -35,7 +35,10 @@ def parse_month(value: str | None) -> dt.date:
     if not value:
         raise ValidationFailed(_("“month” is required (YYYY-MM)."))
     try:
-        return dt.datetime.strptime(value.strip(), "%Y-%m").date()
+        year, month = value.strip().split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError(value)
+        return dt.date(int(year), int(month), 1)
     except ValueError:
         raise ValidationFailed(_("“month” must be written YYYY-MM, not “%(value)s”.") % {"value": value}) from None
 
