@@ -16,9 +16,11 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $@
 
+# The scheduler (nightly warnings, rollup upkeep) runs beside the server, in the same process
+# group: Ctrl-C stops both.
 run: setup
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py scheduler & $(BIN)/python manage.py runserver $(HOST)
 
 demo: setup
 	$(BIN)/python manage.py load_demo

@@ -182,3 +182,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Background work run by `manage.py scheduler` (started beside the web server by `make run`;
+# in a deployment, one scheduler process, or cron calling `scheduler --run NAME`).
+# Each entry: (name, "HH:MM" local time, dotted path of a function taking `now`).
+FENGQIAO_SCHEDULE = [
+    ("early_warnings", "02:30", "fengqiao.analytics.jobs.nightly_warnings"),
+    ("prune_rollups", "03:10", "fengqiao.analytics.jobs.prune_rollups"),
+]
