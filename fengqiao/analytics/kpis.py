@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.cases.models import FINISHED, Case
+from fengqiao.cases.models import OPEN_STATES, Case
 from fengqiao.org.models import Unit, path_codes
 
 from . import rollups
@@ -126,10 +126,14 @@ def split_period(date_from: dt.date, date_to: dt.date) -> tuple[list[tuple[dt.da
     return edges, months
 
 
-def _sums_by_unit(unit_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict[int, dict[str, int]]:
+def sums(
+    unit_ids: list[int], date_from: dt.date, date_to: dt.date, *, by: str = "unit_id", measures=MEASURES
+) -> dict[int, dict[str, int]]:
+    """The measures of the cases received in the period, summed per `by` ("unit_id" or
+    "category_id"): whole months from the monthly table, the days at the ends from the daily."""
     totals: dict[int, dict[str, int]] = defaultdict(_zero)
     edges, months = split_period(date_from, date_to)
-    sums = {name: Sum(name) for name in MEASURES}
+    aggregates = {name: Sum(name) for name in measures}
     parts: list[QuerySet] = []
     if months:
         parts.append(MonthlyRollup.objects.filter(unit_id__in=unit_ids, month__in=months))
@@ -139,10 +143,10 @@ def _sums_by_unit(unit_ids: list[int], date_from: dt.date, date_to: dt.date) -> 
             days |= Q(day__gte=start, day__lte=end)
         parts.append(DailyRollup.objects.filter(days, unit_id__in=unit_ids))
     for queryset in parts:
-        for row in queryset.values("unit_id").annotate(**sums).order_by():
+        for row in queryset.values(by).annotate(**aggregates).order_by():
             values: dict[str, Any] = dict(row)
-            target = totals[values["unit_id"]]
-            for name in MEASURES:
+            target = totals[values[by]]
+            for name in measures:
                 target[name] += values[name] or 0
     return totals
 
@@ -168,16 +172,13 @@ def _open_overdue_by_unit(units: list[Unit], date_from: dt.date, date_to: dt.dat
         counts[row["unit_id"]] += row["n"]
     start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=rollups.LOCAL)
     by_code = {unit.code: unit.pk for unit in units}
-    due_today = (
-        Case.objects.exclude(status__in=FINISHED)
-        .filter(
-            deadline__gte=start_of_today,
-            deadline__lt=now,
-            received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
-            received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
-        )
-        .select_related("unit")
-    )
+    due_today = Case.objects.filter(
+        status__in=OPEN_STATES,
+        deadline__gte=start_of_today,
+        deadline__lt=now,
+        received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
+        received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
+    ).select_related("unit")
     for case in due_today:
         overdue_from = rollups.overdue_from(case)
         if overdue_from is None or overdue_from >= now or overdue_from < start_of_today:
@@ -195,7 +196,7 @@ def reports(
     units = list(units)
     now = now or timezone.now()
     ids = [unit.pk for unit in units]
-    totals = _sums_by_unit(ids, date_from, date_to) if ids else {}
+    totals = sums(ids, date_from, date_to) if ids else {}
     overdue = _open_overdue_by_unit(units, date_from, date_to, now) if ids else {}
     return {
         unit.pk: KpiReport(

@@ -232,6 +232,33 @@ def _flag(condition: Q) -> When_:
     return When_(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
+def measure_conditions() -> dict[str, Q]:
+    """Each measure as a condition on a case row: `measures` in SQL."""
+    on_time = Q(status=Status.CLOSED) & (
+        Q(deadline__isnull=True)
+        | Q(replied_at__isnull=False, replied_at__lte=F("deadline"))
+        | Q(replied_at__isnull=True, closed_at__isnull=False, closed_at__lte=F("deadline"))
+    )
+    fast = Q(urgent=True) | Q(whistled=True)
+    responded = Q(dispatched_at__isnull=False, signed_at__isnull=False) & (
+        (fast & Q(signed_at__lte=F("dispatched_at") + FAST_RESPONSE))
+        | (~fast & Q(signed_at__lte=F("dispatched_at") + NORMAL_RESPONSE))
+    )
+    return {
+        "received": Q(pk__isnull=False),
+        "closed": Q(status=Status.CLOSED),
+        "closed_on_time": on_time,
+        "dispatched": Q(dispatched_at__isnull=False),
+        "responded": responded,
+        "answered": Q(resolved__isnull=False),
+        "resolved": Q(resolved=True),
+        "rated": ~Q(satisfaction=""),
+        "satisfied": Q(satisfaction__in=SATISFIED),
+        "mediation_ended": Q(mediation_result__in=MEDIATION_ENDED),
+        "mediation_success": Q(mediation_result=MediationResult.SUCCESS),
+    }
+
+
 def _daily_aggregate(cases: QuerySet[Case]) -> QuerySet:
     """The case table grouped into daily rows at each case's own unit: `contribution` in SQL."""
     finished = (Status.CLOSED, Status.MERGED)
@@ -252,29 +279,6 @@ def _daily_aggregate(cases: QuerySet[Case]) -> QuerySet:
         default=Value(StatusClass.OPEN.value),
         output_field=CharField(),
     )
-    on_time = Q(status=Status.CLOSED) & (
-        Q(deadline__isnull=True)
-        | Q(replied_at__isnull=False, replied_at__lte=F("deadline"))
-        | Q(replied_at__isnull=True, closed_at__isnull=False, closed_at__lte=F("deadline"))
-    )
-    fast = Q(urgent=True) | Q(whistled=True)
-    responded = Q(dispatched_at__isnull=False, signed_at__isnull=False) & (
-        (fast & Q(signed_at__lte=F("dispatched_at") + FAST_RESPONSE))
-        | (~fast & Q(signed_at__lte=F("dispatched_at") + NORMAL_RESPONSE))
-    )
-    flags = {
-        "received": Q(pk__isnull=False),
-        "closed": Q(status=Status.CLOSED),
-        "closed_on_time": on_time,
-        "dispatched": Q(dispatched_at__isnull=False),
-        "responded": responded,
-        "answered": Q(resolved__isnull=False),
-        "resolved": Q(resolved=True),
-        "rated": ~Q(satisfaction=""),
-        "satisfied": Q(satisfaction__in=SATISFIED),
-        "mediation_ended": Q(mediation_result__in=MEDIATION_ENDED),
-        "mediation_success": Q(mediation_result=MediationResult.SUCCESS),
-    }
     return (
         cases.annotate(
             r_day=TruncDate("received_at", tzinfo=LOCAL),
@@ -284,7 +288,7 @@ def _daily_aggregate(cases: QuerySet[Case]) -> QuerySet:
             r_overdue=overdue_day,
         )
         .values("unit_id", "r_day", "r_subcategory", "r_category", "case_type_id", "r_class", "r_overdue")
-        .annotate(**{f"m_{name}": Sum(_flag(condition)) for name, condition in flags.items()})
+        .annotate(**{f"m_{name}": Sum(_flag(condition)) for name, condition in measure_conditions().items()})
         .order_by()
     )
 
