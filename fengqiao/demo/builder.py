@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fengqiao.analytics import rollups
+from fengqiao.analytics import early_warning, rollups
 from fengqiao.cases.models import Case, CaseEvent, Whistle, WhistleSummons
 from fengqiao.core.models import PersonalDataAccess
 from fengqiao.deliberation.models import Topic
@@ -82,6 +82,7 @@ def load_demo(*, cases: int = 2000, reset: bool = False, seed: int = SEED) -> De
     history.write_history(count=cases, units=units, people=people, rng=random.Random(seed), now=now)
     live = workitems.create_work_items(units=units, people=people, now=timezone.now())
     rollups.rebuild()
+    _compute_warnings(now)
     demo_cases = Case.objects.filter(unit__code__in=unit_data.UNIT_CODES)
     return DemoSummary(
         units=len(units),
@@ -92,6 +93,13 @@ def load_demo(*, cases: int = 2000, reset: bool = False, seed: int = SEED) -> De
         live_cases=live,
         personas=persona_rows(),
     )
+
+
+def _compute_warnings(now) -> None:
+    """The nightly job's work, done once so that the warning page is not empty on day one."""
+    this_month = timezone.localtime(now).date().replace(day=1)
+    for month in (early_warning.month_add(this_month, -1), this_month):
+        early_warning.run(month)
 
 
 def remove_demo() -> None:

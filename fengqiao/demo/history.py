@@ -58,6 +58,9 @@ SATISFACTION_WEIGHTS = {
 RESOLVED_SHARE = {Satisfaction.SATISFIED: 0.98, Satisfaction.BASICALLY_SATISFIED: 0.85, Satisfaction.DISSATISFIED: 0.3}
 MEDIATION_SUCCESS_SHARE = 0.97
 BATCH_SIZE = 500
+# A rainstorm last month: flooding appeals from 海恒 well above their usual one or two a month,
+# so that the dashboard and the early warning have something real to show.
+SURGE_SUBCATEGORY, SURGE_STREET, SURGE_SHARE = "07.04", HH, 0.014
 
 # How far a case has got, by its age in days (older than the last bound: closed).
 TARGETS_BY_AGE: tuple[tuple[float, dict[str, int]], ...] = (
@@ -213,9 +216,21 @@ def write_history(
         return HistoryStats(cases=0, events=0)
     context = _context(units=units, people=people, now=now)
     duplicates = round(count * DUPLICATE_SHARE) if count >= 40 else 0
+    surge = round(count * SURGE_SHARE) if count >= 400 else 0
     stories = [
         _story(code, rng=random.Random(rng.getrandbits(64)), context=context)
-        for code in _subcategory_draws(count - duplicates, rng=rng)
+        for code in _subcategory_draws(count - duplicates - surge, rng=rng)
+    ]
+    storm = _last_month_storm(now)
+    stories += [
+        _story(
+            SURGE_SUBCATEGORY,
+            rng=random.Random(rng.getrandbits(64)),
+            context=context,
+            street=SURGE_STREET,
+            received_at=storm + dt.timedelta(hours=7 + i % 12, minutes=13 * i),
+        )
+        for i in range(surge)
     ]
     copies = [_duplicate(stories, rng=random.Random(rng.getrandbits(64)), context=context) for _ in range(duplicates)]
     copies = [copy for copy in copies if copy is not None]
@@ -271,11 +286,25 @@ def _subcategory_draws(count: int, *, rng: random.Random) -> list[str]:
     return draws
 
 
-def _story(code: str, *, rng: random.Random, context: _Context) -> _Story:
+def _last_month_storm(now: dt.datetime) -> dt.datetime:
+    """The tenth of the month before `now` (local midnight)."""
+    first = timezone.localtime(now, LOCAL_TZ).date().replace(day=1)
+    previous = (first - dt.timedelta(days=1)).replace(day=10)
+    return dt.datetime.combine(previous, dt.time.min, tzinfo=LOCAL_TZ)
+
+
+def _story(
+    code: str,
+    *,
+    rng: random.Random,
+    context: _Context,
+    street: str | None = None,
+    received_at: dt.datetime | None = None,
+) -> _Story:
     """A new case of this subcategory, taken as far as its age suggests."""
     now = context.now
     template = rng.choice(TEXTS[code][1])
-    street = _weighted(rng, STREET_WEIGHTS)
+    street = street or _weighted(rng, STREET_WEIGHTS)
     estate, buildings = rng.choice(context.estates[street])
     building = rng.choice(buildings)
     channel = _weighted(rng, vocabulary.CHANNEL_WEIGHTS)
@@ -302,7 +331,7 @@ def _story(code: str, *, rng: random.Random, context: _Context) -> _Story:
         contact_name=contact_name,
         phone=phone,
         reporter=reporter,
-        received_at=_received_at(rng, now=now),
+        received_at=received_at or _received_at(rng, now=now),
     )
     case.created_by = _creator(context, street=street, channel=channel, reporter=reporter)
     case.deadline = case.compute_deadline()
