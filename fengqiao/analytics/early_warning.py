@@ -24,12 +24,10 @@ import calendar
 import datetime as dt
 import math
 import time
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Sum
+import numpy as np
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -131,39 +129,80 @@ class Finding:
 
 
 class _Series:
-    """Monthly counts per (unit, category), per unit and per (parent, category)."""
+    """Monthly counts per (unit, category) over the window, in one array, with the units'
+    totals (the uncategorised cases included) and the month each unit's history starts."""
 
-    def __init__(self, rows: Iterable[dict], units: dict[int, Unit]):
-        self.cell: dict[tuple[int, int], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-        self.unit_total: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-        self.first_month: dict[int, dt.date] = {}
-        for row in rows:
-            unit_id, category_id, month, n = row["unit_id"], row["category_id"], row["month"], row["n"]
-            self.unit_total[unit_id][month] += n
-            if category_id:
-                self.cell[(unit_id, category_id)][month] += n
-            if n and (unit_id not in self.first_month or month < self.first_month[unit_id]):
-                self.first_month[unit_id] = month
+    def __init__(self, rows: list[tuple[int, int, dt.date, int]], units: dict[int, Unit], months: list[dt.date]):
         self.units = units
+        self.months = {month: i for i, month in enumerate(months)}
+        self.unit_index = {unit_id: i for i, unit_id in enumerate(units)}
+        category_ids = sorted({row[1] for row in rows} | {0})
+        self.category_index = {category_id: i for i, category_id in enumerate(category_ids)}
+        self.cells = np.zeros((len(units), len(category_ids), len(months)), dtype=np.int64)
+        if rows:
+            data = np.array(
+                [
+                    (self.unit_index[u], self.category_index[c], self.months[m], n)
+                    for u, c, m, n in rows
+                    if u in self.unit_index and m in self.months
+                ],
+                dtype=np.int64,
+            ).reshape(-1, 4)
+            np.add.at(self.cells, (data[:, 0], data[:, 1], data[:, 2]), data[:, 3])
+        self.totals = self.cells.sum(axis=1)
+        busy = self.totals > 0
+        self.first = np.where(busy.any(axis=1), busy.argmax(axis=1), len(months))
+        self.window = months
 
     def get(self, unit_id: int, category_id: int, month: dt.date) -> int:
-        return self.cell.get((unit_id, category_id), {}).get(month, 0)
+        m = self.months.get(month)
+        c = self.category_index.get(category_id)
+        u = self.unit_index.get(unit_id)
+        if m is None or c is None or u is None:
+            return 0
+        return int(self.cells[u, c, m])
 
     def total(self, unit_id: int, month: dt.date) -> int:
-        return self.unit_total.get(unit_id, {}).get(month, 0)
+        m = self.months.get(month)
+        u = self.unit_index.get(unit_id)
+        return 0 if m is None or u is None else int(self.totals[u, m])
 
     def has_history(self, unit_id: int, since: dt.date) -> bool:
-        first = self.first_month.get(unit_id)
-        return first is not None and first <= since
+        """Whether the unit had cases in `since` or earlier (within the window)."""
+        u = self.unit_index.get(unit_id)
+        if u is None:
+            return False
+        if since < self.window[0]:
+            return False
+        m = self.months.get(since, len(self.window))
+        return bool(self.first[u] <= m)
+
+    def busy_cells(self, month: dt.date, minimum: int) -> list[tuple[int, int, int]]:
+        """(unit id, category id, count) of the cells with at least `minimum` cases in `month`."""
+        unit_ids = list(self.unit_index)
+        category_ids = list(self.category_index)
+        m = self.months[month]
+        return [
+            (unit_ids[u], category_ids[c], int(self.cells[u, c, m]))
+            for u, c in np.argwhere(self.cells[:, :, m] >= minimum)
+            if category_ids[c]
+        ]
 
 
-def _monthly_rows(unit_ids: list[int], first: dt.date, last: dt.date):
-    return (
-        MonthlyRollup.objects.filter(unit_id__in=unit_ids, month__gte=first, month__lte=last)
-        .values("unit_id", "category_id", "month")
-        .annotate(n=Sum("received"))
-        .order_by()
-    )
+def _monthly_rows(unit_ids: list[int], first: dt.date, last: dt.date) -> list[tuple[int, int, dt.date, int]]:
+    table = MonthlyRollup._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, category_id, month, SUM(received) FROM {table} "
+            f"WHERE month >= %s AND month <= %s GROUP BY unit_id, category_id, month",
+            [first, last],
+        )
+        wanted = set(unit_ids)
+        return [
+            (u, c, m if isinstance(m, dt.date) else dt.date.fromisoformat(str(m)), int(n))
+            for u, c, m, n in cursor.fetchall()
+            if u in wanted and n
+        ]
 
 
 def _share(part: float, whole: float) -> float:
@@ -185,25 +224,24 @@ def detect(month: dt.date, *, today: dt.date | None = None) -> list[Finding]:
     units = {unit.pk: unit for unit in Unit.objects.all() if LEVEL_RANK.get(unit.level, 99) <= COMMUNITY_RANK}
     categories = {category.pk: category for category in Category.objects.all()}
     first = month_add(month, -(HISTORY_MONTHS - 1))
-    series = _Series(_monthly_rows(list(units), first, month), units)
+    months = [month_add(first, k) for k in range(HISTORY_MONTHS)]
+    series = _Series(_monthly_rows(list(units), first, month), units, months)
     # A month still running is compared with the same share of its baseline.
     days = calendar.monthrange(month.year, month.month)[1]
     elapsed = (today - month).days + 1 if month <= today < month_add(month, 1) else days
     share_of_month = max(elapsed, 1) / days
 
     findings = []
-    for (unit_id, category_id), counts in series.cell.items():
-        count = counts.get(month, 0)
-        if count < MIN_COUNT or category_id not in categories:
-            continue
-        unit = units[unit_id]
-        finding = Finding(unit=unit, category=categories[category_id], month=month, count=count)
-        with translation.override("zh-hans"):
+    with translation.override("zh-hans"):
+        for unit_id, category_id, count in series.busy_cells(month, MIN_COUNT):
+            if category_id not in categories:
+                continue
+            finding = Finding(unit=units[unit_id], category=categories[category_id], month=month, count=count)
             expectation = _own_history(finding, series, share_of_month)
             _trend(finding, series, expectation)
             _cross_section(finding, series, share_of_month)
-        if finding.signals:
-            findings.append(finding)
+            if finding.signals:
+                findings.append(finding)
     findings.sort(key=lambda f: (LEVEL_ORDER.index(f.level), -f.count))
     return findings
 

@@ -99,28 +99,26 @@ class DailyRollup(RollupMeasures):
 
 
 class MonthlyRollup(RollupMeasures):
-    """The daily rows summed per calendar month and category: what long periods, trends and
-    early warning read."""
+    """The daily rows summed per calendar month and category (no finer): what long periods,
+    trends and early warning read, a few rows per unit and month."""
 
     unit_id = models.IntegerField()
     month = models.DateField()
     category_id = models.IntegerField()
-    case_type_id = models.IntegerField()
-    status_class = models.CharField(max_length=10, choices=StatusClass.choices)
 
     class Meta:
         verbose_name = _("monthly rollup")
         verbose_name_plural = _("monthly rollups")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit_id", "month", "category_id", "case_type_id", "status_class"],
+                fields=["unit_id", "month", "category_id"],
                 name="monthly_rollup_key",
             )
         ]
         indexes = [models.Index(fields=["month"], name="monthly_rollup_month")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.month:%Y-%m} {self.category_id} {self.status_class}: {self.received}"
+        return f"{self.unit_id} {self.month:%Y-%m} {self.category_id}: {self.received}"
 
 
 class WarningKind(models.TextChoices):

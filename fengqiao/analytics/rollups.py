@@ -42,7 +42,7 @@ ANSWERED_STATES = (Status.REPLIED, Status.VISITED)
 
 DAILY_KEY = ("unit_id", "day", "subcategory_id", "category_id", "case_type_id", "status_class", "overdue_day")
 DAILY_CONFLICT = ("unit_id", "day", "subcategory_id", "case_type_id", "status_class", "overdue_day")
-MONTHLY_KEY = ("unit_id", "month", "category_id", "case_type_id", "status_class")
+MONTHLY_KEY = ("unit_id", "month", "category_id")
 
 Vector = tuple[int, ...]
 
@@ -143,12 +143,7 @@ class Contribution:
 
     def monthly_rows(self, sign: int = 1) -> dict[tuple, Vector]:
         month = self.day.replace(day=1)
-        return {
-            (unit_id, month, self.category_id, self.case_type_id, self.status_class): tuple(
-                sign * n for n in self.vector
-            )
-            for unit_id in self.units
-        }
+        return {(unit_id, month, self.category_id): tuple(sign * n for n in self.vector) for unit_id in self.units}
 
 
 def contribution(case: Case, *, unit_path: str | None = None) -> Contribution:
@@ -330,14 +325,14 @@ def _monthly_from_daily(first_day: dt.date, last_day: dt.date) -> None:
     rows = (
         DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day)
         .annotate(r_month=TruncMonth("day", output_field=DateField()))
-        .values("unit_id", "r_month", "category_id", "case_type_id", "status_class")
+        .values("unit_id", "r_month", "category_id")
         .annotate(**{f"m_{name}": Sum(name) for name in MEASURES})
         .order_by()
     )
     _insert_select(
         MonthlyRollup._meta.db_table,
         (*MONTHLY_KEY, *MEASURES),
-        ("unit_id", "r_month", "category_id", "case_type_id", "status_class", *(f"m_{m}" for m in MEASURES)),
+        ("unit_id", "r_month", "category_id", *(f"m_{m}" for m in MEASURES)),
         rows,
     )
 
@@ -435,9 +430,9 @@ def snapshot() -> tuple[dict[tuple, Vector], dict[tuple, Vector]]:
         tuple(row[:7]): tuple(row[7:]) for row in DailyRollup.objects.values_list(*DAILY_KEY, *MEASURES) if any(row[7:])
     }
     monthly = {
-        tuple(row[:5]): tuple(row[5:])
+        tuple(row[:3]): tuple(row[3:])
         for row in MonthlyRollup.objects.values_list(*MONTHLY_KEY, *MEASURES)
-        if any(row[5:])
+        if any(row[3:])
     }
     return daily, monthly
 

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from fengqiao.analytics import early_warning
 from fengqiao.analytics.models import EarlyWarning, MonthlyRollup, WarningRun, WarningStatus
 from fengqiao.org.models import Unit, UnitLevel
-from fengqiao.taxonomy.models import CaseType, Category
+from fengqiao.taxonomy.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,6 @@ def build_city(seed: int = 3) -> dict[str, Unit]:
                 )
                 units[community.code] = community
                 communities.append(community)
-    case_type = CaseType.objects.get(code="complaint").pk
     categories = {category.code: category.pk for category in Category.objects.all()}
     totals: dict[tuple, int] = {}
     for community in communities:
@@ -73,8 +72,6 @@ def build_city(seed: int = 3) -> dict[str, Unit]:
             unit_id=unit_id,
             month=month,
             category_id=category_id,
-            case_type_id=case_type,
-            status_class="closed",
             received=n,
         )
         for (unit_id, month, category_id), n in totals.items()
@@ -128,21 +125,16 @@ def test_a_category_that_jumps_in_a_unit_without_history_is_compared_with_its_ne
     units = build_city()
     new = Unit.objects.create(code="C-1-1-9", name="新社区", level=UnitLevel.COMMUNITY, parent=units["C-1-1"])
     category = Category.objects.get(code="02")
-    case_type = CaseType.objects.get(code="complaint").pk
     for code, n in (("C-1-1-9", 60), ("C-1-1", 60), ("C-1", 60), ("C", 60)):
         row, _ = MonthlyRollup.objects.get_or_create(
             unit_id=Unit.objects.get(code=code).pk,
             month=TARGET,
             category_id=category.pk,
-            case_type_id=case_type,
-            status_class="open",
         )
         row.received += n
         row.save()
     for other in Category.objects.exclude(code="02")[:5]:
-        MonthlyRollup.objects.create(
-            unit_id=new.pk, month=TARGET, category_id=other.pk, case_type_id=case_type, status_class="open", received=5
-        )
+        MonthlyRollup.objects.create(unit_id=new.pk, month=TARGET, category_id=other.pk, received=5)
     findings = {(f.unit.code, f.category.code): f for f in early_warning.detect(TARGET, today=dt.date(2026, 9, 1))}
     # Three months of history are needed to judge a unit against its own past or its own mix …
     assert ("C-1-1-9", "02") not in findings or findings[("C-1-1-9", "02")].primary.kind == "cross_category"
