@@ -212,3 +212,18 @@ def test_importing_a_ledger_rebuilds_the_months_it_touched(tree, tmp_path):
     assert sum(row.received for row in month) == 2
     assert sum(row.mediation_success for row in month) == 1
     assert_rollups_match_a_rebuild()
+
+
+def test_the_rebuild_command_checks_and_repairs(tree, capsys):
+    from django.core.management import CommandError, call_command
+
+    CaseFactory(unit=tree["hh"], received_at=START)
+    call_command("rebuild_rollups")
+    call_command("rebuild_rollups", "--check")
+    assert "agree" in capsys.readouterr().out
+    MonthlyRollup.objects.filter(unit_id=tree["city"].pk).update(received=5)
+    with pytest.raises(CommandError, match="1 rollup rows differ"):
+        call_command("rebuild_rollups", "--check")
+    assert MonthlyRollup.objects.get(unit_id=tree["city"].pk).received == 5  # --check changes nothing
+    call_command("rebuild_rollups", "--from", "2026-03-01", "--to", "2026-03-31")
+    assert MonthlyRollup.objects.get(unit_id=tree["city"].pk).received == 1
