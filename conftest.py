@@ -7,6 +7,7 @@ staff must not see HH's cases.
 import pytest
 
 from fengqiao.org.models import Department, Role, UnitLevel
+from fengqiao.testing.browser import chromium, open_as, screenshot, screenshot_dir  # noqa: F401 (fixtures)
 from fengqiao.testing.factories import PASSWORD, UnitFactory, UserFactory, grant
 
 

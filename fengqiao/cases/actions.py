@@ -9,6 +9,7 @@ saves a case.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -39,6 +40,8 @@ def _json_value(value: Any) -> Any:
         return getattr(value, "code", None) or getattr(value, "number", None) or value.pk
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     return value
 
 
@@ -411,6 +414,119 @@ def do_whistle(case: Case, *, actor: User, departments: list[Department], place:
         changes={"whistled": True},
         reason=note,
         data={"whistle": whistle.pk, "place": place, "departments": [dep.code for dep in departments]},
+    )
+
+
+# Disputes, group labour claims and whistle arrivals (fengqiao.disputes) -----------------------
+
+LABOUR_INSPECTION = "D09"  # 劳动保障监察大队
+LABOUR_SUBCATEGORY = "06.01"  # 拖欠工资与劳资纠纷
+
+
+def do_set_mediation_result(case: Case, *, actor: User, result: str, reason: str = "") -> CaseEvent:
+    """The mediation of a dispute ended: success (an agreement) or failure (terminated).
+    The KPI 调解成功率 is computed from `Case.mediation_result`."""
+    return _apply(
+        case,
+        action="mediation_result",
+        actor=actor,
+        changes={"mediation_result": result},
+        reason=reason,
+        data={"result": result},
+    )
+
+
+def do_record_group_claim(
+    case: Case, *, actor: User, claimants: int, amount_owed: decimal.Decimal, note: str = ""
+) -> CaseEvent:
+    """群体性劳资纠纷: the case speaks for `claimants` people owed `amount_owed` yuan. A case
+    still at intake (received or returned) is classified as unpaid wages and dispatched to
+    labour inspection at once; one already with a department keeps it."""
+    if claimants < 2:
+        raise ValidationFailed(_("A group claim has at least two claimants."))
+    if amount_owed < 0:
+        raise ValidationFailed(_("The amount owed cannot be negative."))
+    event = _apply(
+        case,
+        action="group_claim",
+        actor=actor,
+        changes={"group_claimants": claimants, "amount_owed": amount_owed},
+        reason=note,
+        data={"claimants": claimants, "amount_owed": str(amount_owed)},
+    )
+    if case.status in (Status.RECEIVED, Status.RETURNED):
+        if case.subcategory_id is None:
+            do_accept(case, actor=actor, subcategory=Subcategory.objects.get(code=LABOUR_SUBCATEGORY))
+        do_dispatch(case, actor=actor, department=Department.objects.get(code=LABOUR_INSPECTION), note=note)
+    return event
+
+
+def _locked_summons(summons_id: int) -> WhistleSummons:
+    try:
+        return WhistleSummons.objects.select_for_update().select_related("whistle", "department").get(pk=summons_id)
+    except WhistleSummons.DoesNotExist:
+        raise NotFound(_("No such summons.")) from None
+
+
+@transaction.atomic
+def do_confirm_summons(summons_id: int, *, actor: User) -> WhistleSummons:
+    """报到 (1): the summoned department says it is on its way. Confirming twice is refused."""
+    summons = _locked_summons(summons_id)
+    if summons.confirmed_at is not None:
+        raise Conflict(_("This department has already confirmed."))
+    now = timezone.now()
+    WhistleSummons.objects.filter(pk=summons.pk).update(confirmed_at=now, confirmed_by=actor)
+    summons.confirmed_at, summons.confirmed_by = now, actor
+    _whistle_case_event(summons, action="whistle_confirm", actor=actor, now=now)
+    return summons
+
+
+@transaction.atomic
+def do_arrive_summons(
+    summons_id: int,
+    *,
+    actor: User,
+    latitude: decimal.Decimal | None = None,
+    longitude: decimal.Decimal | None = None,
+    note: str = "",
+) -> WhistleSummons:
+    """报到 (2): the department is on site. Arriving implies confirming; the time, the phone's
+    position when it gave one, and what was done are kept for the whistle log."""
+    summons = _locked_summons(summons_id)
+    if summons.arrived_at is not None:
+        raise Conflict(_("This department's arrival is already recorded."))
+    if (latitude is None) != (longitude is None):
+        raise ValidationFailed(_("Give both latitude and longitude, or neither."))
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "arrived_at": now,
+        "arrived_by": actor,
+        "latitude": latitude,
+        "longitude": longitude,
+        "note": note.strip(),
+    }
+    if summons.confirmed_at is None:
+        fields.update(confirmed_at=now, confirmed_by=actor)
+    WhistleSummons.objects.filter(pk=summons.pk).update(**fields)
+    for field, value in fields.items():
+        setattr(summons, field, value)
+    _whistle_case_event(summons, action="whistle_arrive", actor=actor, now=now, note=note)
+    return summons
+
+
+def _whistle_case_event(summons: WhistleSummons, *, action: str, actor: User, now: dt.datetime, note: str = "") -> None:
+    """A whistle on a case leaves its confirmations and arrivals in the case's audit trail."""
+    if summons.whistle.case_id is None:
+        return
+    case = Case.objects.select_for_update().get(pk=summons.whistle.case_id)
+    minutes = int((now - summons.whistle.blown_at).total_seconds() // 60)
+    _apply(
+        case,
+        action=action,
+        actor=actor,
+        reason=note,
+        now=now,
+        data={"whistle": summons.whistle_id, "department": summons.department.code, "minutes": minutes},
     )
 
 

@@ -121,6 +121,9 @@ class Case(models.Model):
         related_name="duplicates",
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # A group labour dispute (群体性劳资纠纷): one case speaks for many claimants.
+    group_claimants = models.PositiveIntegerField(_("claimants in the group"), null=True, blank=True)
+    amount_owed = models.DecimalField(_("amount owed (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     suspension_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -284,6 +287,10 @@ class Whistle(models.Model):
     note = models.TextField(_("note"), blank=True)
     blown_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     blown_at = models.DateTimeField(_("blown at"), default=timezone.now)
+    # Where a whistle without a case was blown (with a case, the case's unit counts).
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-blown_at"]
@@ -298,7 +305,17 @@ class WhistleSummons(models.Model):
     whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="summonses")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    arrived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # WGS84 position of the arrival, when the phone gave one.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    note = models.TextField(_("what was done"), blank=True)
 
     class Meta:
         verbose_name = _("whistle summons")

@@ -59,6 +59,10 @@ EVENT_LABELS = {
     "suspend_request": _("Suspension requested"),
     "suspend_decline": _("Suspension declined"),
     "import": _("Imported from a ledger file"),
+    "mediation_result": _("Mediation ended"),
+    "group_claim": _("Group labour claim recorded"),
+    "whistle_confirm": _("Whistle: department confirmed"),
+    "whistle_arrive": _("Whistle: department arrived"),
     **{name: transition.label for name, transition in TRANSITIONS.items()},
 }
 

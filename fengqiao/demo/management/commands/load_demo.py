@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError
 
 from fengqiao.demo import builder
+from fengqiao.disputes.demo import load_disputes_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except ProtectedError as exc:
             raise CommandError(f"Other data still refers to the demo, so it cannot be removed: {exc}") from exc
+        load_disputes_demo()
         if summary is None:
             self.stdout.write(builder.ALREADY_LOADED)
             return
