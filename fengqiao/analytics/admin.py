@@ -14,7 +14,18 @@ class EarlyWarningAdmin(admin.ModelAdmin):
     list_filter = ["level", "kind", "status", "month"]
     search_fields = ["unit__name", "unit__code", "reason"]
     raw_id_fields = ["unit", "handled_by", "task", "topic"]
-    readonly_fields = ["unit", "category", "month", "count", "baseline", "ratio", "kind", "level", "reason", "computed_at"]
+    readonly_fields = [
+        "unit",
+        "category",
+        "month",
+        "count",
+        "baseline",
+        "ratio",
+        "kind",
+        "level",
+        "reason",
+        "computed_at",
+    ]
 
 
 @admin.register(WarningRun)

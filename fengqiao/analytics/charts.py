@@ -12,8 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
-LABEL_WIDTH = 190
-ROW = 30
+LABEL_WIDTH = 200
+ROW = 36
 
 
 def _number(value: float) -> str:
@@ -34,12 +34,12 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, href: Sequence[s
     for i, (label, value) in enumerate(rows):
         y = 5 + i * ROW
         width = max(span * value / largest, 1 if value else 0)
-        text = escape(label if len(label) <= 12 else label[:11] + "…")
+        text = escape(label if len(label) <= 10 else label[:9] + "…")
         bar = (
-            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end">{text}</text>'
-            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" height="{ROW - 10}" rx="3">'
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 23}" text-anchor="end">{text}</text>'
+            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 5}" width="{width:.1f}" height="{ROW - 12}" rx="3">'
             f"<title>{escape(label)}: {_number(value)}</title></rect>"
-            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 19}">{_number(value)}</text>'
+            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 23}">{_number(value)}</text>'
         )
         if href:
             bar = f'<a href="{escape(href[i])}">{bar}</a>'
@@ -56,12 +56,13 @@ def line_chart(
     values = [v for _, points in series for v in points if v is not None]
     if not labels or not values:
         return mark_safe("")
-    height, left, right, top, bottom = 300, 48, 16, 16, 70
+    height, left, right, top, bottom = 330, 56, 36, 16, 84
     if percent:
         low = max(0.0, math.floor(min(values) * 10) / 10 - 0.1)
         high = 1.0
     else:
-        low, high = 0.0, max(values) * 1.1 or 1.0
+        # Whole numbers on the axis: the top a multiple of four steps.
+        low, high = 0.0, float(max(4, math.ceil(max(values) * 1.1 / 4) * 4))
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
 
     def x(i: int) -> float:
@@ -81,11 +82,11 @@ def line_chart(
             f'<line class="chart-grid" x1="{left}" x2="{WIDTH - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
             f'<text class="chart-tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{tick}</text>'
         )
-    every = max(1, math.ceil(len(labels) / 8))
+    every = max(1, math.ceil(len(labels) / 6))
     for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
+        if (len(labels) - 1 - i) % every == 0:  # the latest always, then every `every`
             parts.append(
-                f'<text class="chart-tick" x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(label)}</text>'
+                f'<text class="chart-tick" x="{x(i):.1f}" y="{top + plot_h + 22}" text-anchor="middle">{escape(label)}</text>'
             )
     for n, (name, points) in enumerate(series):
         path = []
@@ -104,8 +105,8 @@ def line_chart(
                     f'<circle class="chart-dot chart-series-{n}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5">'
                     f"<title>{escape(name)} {escape(labels[i])}: {shown}</title></circle>"
                 )
-        legend_x = left + (n % 3) * 200
-        legend_y = height - 28 + (n // 3) * 18
+        legend_x = 8 + (n % 2) * 310
+        legend_y = height - 44 + (n // 2) * 22
         parts.append(
             f'<rect class="chart-series-{n} chart-swatch" x="{legend_x}" y="{legend_y - 9}" width="14" height="4"/>'
             f'<text class="chart-label" x="{legend_x + 20}" y="{legend_y}">{escape(name)}</text>'

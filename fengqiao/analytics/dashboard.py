@@ -8,18 +8,18 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fengqiao.cases.models import Case
+from fengqiao.cases.models import Case, WhistleSummons
 from fengqiao.cases.selectors import overdue_q
 from fengqiao.org.models import LEVEL_RANK, Unit, UnitLevel
 from fengqiao.taxonomy.models import Category
 
-from . import early_warning, kpis
+from . import early_warning, kpis, rollups
 from .models import EarlyWarning, WarningRun
 
 TREND_MONTHS = 12
@@ -40,6 +40,7 @@ class Dashboard:
     hotspots: list[tuple[Unit, int]] = field(default_factory=list)
     warnings: list[EarlyWarning] = field(default_factory=list)
     warnings_month: dt.date | None = None
+    whistle_arrivals: kpis.Rate = kpis.Rate(0, 0)
 
 
 def trend_months(date_to: dt.date) -> list[dt.date]:
@@ -85,6 +86,7 @@ def build(
         (row["department__name"] or _("Not yet dispatched"), row["n"])
         for row in open_cases.values("department__name").annotate(n=Count("id")).order_by("-n", "department__name")
     ]
+    board.whistle_arrivals = whistle_arrivals(unit, date_from, date_to)
     # Hotspots: the estates (or, where none are recorded, the communities) with most cases.
     board.hotspots = _hotspots(unit, date_from, date_to)
     # The latest month whose warnings were computed.
@@ -96,6 +98,26 @@ def build(
             warnings = warnings.filter(unit__path__startswith=unit.path)
         board.warnings = sorted(warnings, key=lambda w: (early_warning.LEVEL_ORDER.index(w.level), -w.count))
     return board
+
+
+WHISTLE_TARGET = dt.timedelta(minutes=30)
+
+
+def whistle_arrivals(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> kpis.Rate:
+    """吹哨报到: summoned departments on site within 30 minutes of the whistle / summonses, for
+    the whistles blown in the period on the unit's cases or places."""
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL)
+    summonses = WhistleSummons.objects.filter(whistle__blown_at__gte=start, whistle__blown_at__lt=end)
+    if unit:
+        summonses = summonses.filter(
+            Q(whistle__case__unit__path__startswith=unit.path) | Q(whistle__unit__path__startswith=unit.path)
+        )
+    on_time = total = 0
+    for blown_at, arrived_at in summonses.values_list("whistle__blown_at", "arrived_at"):
+        total += 1
+        on_time += arrived_at is not None and arrived_at - blown_at <= WHISTLE_TARGET
+    return kpis.Rate(on_time, total)
 
 
 def _hotspots(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> list[tuple[Unit, int]]:
@@ -157,6 +179,14 @@ def export_xlsx(board: Dashboard) -> bytes:
         + [
             [str(kpis.RATE_LABELS[key]), percent(rate.value), rate.numerator, rate.denominator]
             for key, rate in board.report.rates.items()
+        ]
+        + [
+            [
+                _("Whistles: on site within 30 minutes"),
+                percent(board.whistle_arrivals.value),
+                board.whistle_arrivals.numerator,
+                board.whistle_arrivals.denominator,
+            ]
         ],
     )
     sheet(

@@ -110,3 +110,19 @@ def test_a_clerk_sees_the_warning_but_may_not_act_on_it(client, people, warning)
     page = client.get(reverse("warnings"), {"month": "2026-08"}).content.decode()
     assert "诉求激增" in page and "warning-act" not in page and f"/warnings/{warning.pk}/task/" not in page
     assert client.post(reverse("warning-act", args=[warning.pk, "acknowledge"])).status_code == 403
+
+
+def test_whistle_arrivals_within_thirty_minutes_are_counted(people, city, d02, d12):
+    from fengqiao.analytics import dashboard
+    from fengqiao.cases.models import Whistle, WhistleSummons
+
+    blown = timezone.now() - dt.timedelta(days=1)
+    whistle = Whistle.objects.create(
+        place="海恒家园3栋", blown_by=people["gridworker"], blown_at=blown, unit=city["estate"]
+    )
+    WhistleSummons.objects.create(whistle=whistle, department=d02, arrived_at=blown + dt.timedelta(minutes=12))
+    WhistleSummons.objects.create(whistle=whistle, department=d12, arrived_at=blown + dt.timedelta(minutes=41))
+    today = timezone.localdate()
+    rate = dashboard.whistle_arrivals(city["hh"], today - dt.timedelta(days=3), today)
+    assert (rate.numerator, rate.denominator) == (1, 2)
+    assert dashboard.whistle_arrivals(city["lh"], today - dt.timedelta(days=3), today).denominator == 0
