@@ -9,6 +9,7 @@ PYTEST_ARGS ?=
 
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py train_triage
 
 $(VENV)/.installed: requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

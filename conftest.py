@@ -11,6 +11,15 @@ from fengqiao.testing.browser import chromium, open_as, screenshot, screenshot_d
 from fengqiao.testing.factories import PASSWORD, UnitFactory, UserFactory, grant
 
 
+@pytest.fixture(scope="session", autouse=True)
+def triage_model(tmp_path_factory):
+    """Every case created in a test is triaged by a small model trained once per session from
+    the triage app's fixture corpus (never the real corpus, never a model file in var/)."""
+    from fengqiao.triage.testing import install_fixture_model
+
+    return install_fixture_model(tmp_path_factory.mktemp("triage"))
+
+
 @pytest.fixture
 def tree(db):
     city = UnitFactory(code="HF", name="合肥市", level=UnitLevel.CITY)

@@ -26,6 +26,7 @@ from fengqiao.notifications import services as notifications
 from fengqiao.org import access as org_access
 from fengqiao.org.models import Department, Role, Unit, User
 from fengqiao.taxonomy.models import CaseType, Subcategory
+from fengqiao.triage import services as triage
 
 from . import access, workflow
 from .models import Case, CaseEvent, Satisfaction, Status, Whistle, WhistleSummons
@@ -129,6 +130,9 @@ def do_create_case(
     if not text:
         raise ValidationFailed(_("Please describe the problem."))
     received_at = received_at or timezone.now()
+    # The model may make the case urgent (2-hour deadline, on-duty person told at once).
+    suggestion = triage.suggest_at_intake(text=text, address=address, unit=unit, received_at=received_at)
+    urgent = urgent or bool(suggestion and suggestion.urgent_confident)
     case = Case(
         number=f"tmp-{uuid.uuid4().hex}",
         unit=unit,
@@ -157,6 +161,7 @@ def do_create_case(
         raise
     case.number = f"{timezone.localtime(received_at):%Y%m%d}{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
+    triage.record_at_intake(case=case, suggestion=suggestion)
     rollups.after(case, None)
     CaseEvent.objects.create(
         case=case,
@@ -196,7 +201,9 @@ def do_accept(
         urgent=changes.get("urgent", case.urgent),
     )
     changes["deadline"] = probe.compute_deadline()
-    return _apply(case, action="accept", actor=actor, changes=changes)
+    event = _apply(case, action="accept", actor=actor, changes=changes)
+    triage.record_decision(case=case, actor=actor)
+    return event
 
 
 def do_answer(case: Case, *, actor: User, message: str) -> CaseEvent:

@@ -23,6 +23,7 @@ from fengqiao.core.masking import mask_name, mask_phone
 from fengqiao.org import access as org_access
 from fengqiao.org.models import Department, Role
 from fengqiao.taxonomy.models import CaseType, Subcategory, route
+from fengqiao.triage import services as triage
 
 from . import access, actions, ledger, selectors, workflow
 from .forms import LedgerFilterForm, StaffRecordForm, SubmitAppealForm
@@ -213,6 +214,7 @@ def workbench(request):
     queue = selectors.intake_queue(viewer=request.user)
     page = _page(request, queue)
     _annotate(page.object_list, user=request.user)
+    triage.attach_suggestions(page.object_list)
     replied = selectors.case_list(viewer=request.user, filters={"status": "replied"}).order_by("replied_at")[:20]
     dissatisfied = selectors.case_list(viewer=request.user, filters={"status": "visited"}).order_by("visited_at")[:20]
     return render(
@@ -344,6 +346,8 @@ def case_detail(request, case_id: int):
         "case_types": CaseType.objects.all(),
         "satisfaction_choices": Satisfaction.choices,
         "duplicates": case.duplicates.all() if staff else [],
+        "triage": triage.latest_suggestion(case) if staff else None,
+        "can_triage": "accept" in available,
     }
     return render(request, "cases/detail.html", context)
 

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("triage/acceptance/", views.acceptance, name="triage-acceptance"),
+    path("triage/cases/<int:case_id>/accept/", views.accept_suggestion, name="triage-accept"),
+    path("triage/cases/<int:case_id>/merge/", views.merge_duplicate, name="triage-merge"),
+]

@@ -5,8 +5,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fengqiao.core.masking import mask_name, mask_phone
+from fengqiao.org import access as org_access
 from fengqiao.org.models import Department, Unit
 from fengqiao.taxonomy.models import CaseType, Subcategory
+from fengqiao.triage import services as triage
+from fengqiao.triage.api.serializers import TriageOutput
 
 from .. import access
 from ..models import Case, CaseEvent
@@ -52,6 +55,9 @@ class CaseOutput(serializers.ModelSerializer):
     contact_name = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField(help_text=_("Actions the caller may take now"))
+    triage = serializers.SerializerMethodField(
+        help_text=_("The triage model's suggestion (staff, single case only; null in lists)")
+    )
 
     class Meta:
         model = Case
@@ -85,6 +91,7 @@ class CaseOutput(serializers.ModelSerializer):
             "replied_at",
             "closed_at",
             "actions",
+            "triage",
         ]
 
     def _unmasked(self, case: Case) -> bool:
@@ -115,6 +122,16 @@ class CaseOutput(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, case: Case) -> list[str]:
         return access.available_actions(self.context["request"].user, case)
+
+    @extend_schema_field(TriageOutput(allow_null=True))
+    def get_triage(self, case: Case):
+        user = self.context["request"].user
+        if isinstance(self.parent, serializers.ListSerializer):
+            return None  # one query per case is too many for a list
+        if not (user.is_superuser or org_access.is_staff_member(user)):
+            return None
+        suggestion = triage.latest_suggestion(case)
+        return TriageOutput(suggestion).data if suggestion is not None else None
 
 
 class CaseEventOutput(serializers.ModelSerializer):

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import TriagePreviewApi
+
+urlpatterns = [
+    path("triage/", TriagePreviewApi.as_view(), name="api-triage"),
+]
