@@ -8,15 +8,14 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from fengqiao.cases.models import Case, WhistleSummons
-from fengqiao.cases.selectors import overdue_q
-from fengqiao.org.models import LEVEL_RANK, Unit, UnitLevel
+from fengqiao.cases.models import CLOCK_RUNNING, Case, Status, WhistleSummons
+from fengqiao.org.models import LEVEL_RANK, Department, Unit, UnitLevel
 from fengqiao.taxonomy.models import Category
 
 from . import early_warning, kpis, rollups
@@ -61,9 +60,7 @@ def build(
     roots = [unit] if unit else list(Unit.objects.filter(parent__isnull=True))
     root_ids = [root.pk for root in roots]
     # The rates month by month: the trend up to the period's last month.
-    for month in trend_months(date_to):
-        month_end = min(early_warning.month_add(month, 1) - dt.timedelta(days=1), date_to)
-        board.months.append((month, kpis.report(unit, date_from=month, date_to=month_end, now=now)))
+    board.months = kpis.monthly_reports(unit, months=trend_months(date_to), date_to=date_to, now=now)
     # Volume by category.
     per_category = kpis.sums(root_ids, date_from, date_to, by="category_id", measures=("received",))
     names = {c.pk: (c.code, c.name) for c in Category.objects.all()}
@@ -78,14 +75,7 @@ def build(
     # The units one level down, with their volume and rates, ranked.
     children = Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True)
     board.children = kpis.ranking(children, metric=metric, date_from=date_from, date_to=date_to, now=now)
-    # Overdue now, by the department holding the case.
-    open_cases = Case.objects.filter(overdue_q(now))
-    if unit:
-        open_cases = open_cases.filter(unit__path__startswith=unit.path)
-    board.overdue_by_department = [
-        (row["department__name"] or _("Not yet dispatched"), row["n"])
-        for row in open_cases.values("department__name").annotate(n=Count("id")).order_by("-n", "department__name")
-    ]
+    board.overdue_by_department = overdue_by_department(unit, now)
     board.whistle_arrivals = whistle_arrivals(unit, date_from, date_to)
     # Hotspots: the estates (or, where none are recorded, the communities) with most cases.
     board.hotspots = _hotspots(unit, date_from, date_to)
@@ -98,6 +88,26 @@ def build(
             warnings = warnings.filter(unit__path__startswith=unit.path)
         board.warnings = sorted(warnings, key=lambda w: (early_warning.LEVEL_ORDER.index(w.level), -w.count))
     return board
+
+
+def overdue_by_department(unit: Unit | None, now: dt.datetime) -> list[tuple[str, int]]:
+    """Cases overdue right now, by the department holding them: the running clocks past their
+    deadline and the cases suspended when already late, each read through the (status,
+    deadline) index; the subtree as a list of unit ids, not a join on the path."""
+    departments = dict(Department.objects.values_list("id", "name"))
+    counts: dict[str, int] = {}
+    for condition in (
+        Q(status__in=CLOCK_RUNNING, deadline__lt=now),
+        Q(status=Status.SUSPENDED, deadline__lt=F("suspended_at")),
+    ):
+        cases = Case.objects.filter(condition)
+        if unit is not None and unit.parent_id is not None:
+            cases = cases.filter(unit_id__in=Unit.objects.filter(path__startswith=unit.path).values("id"))
+        for department_id, n in cases.values_list("department_id").annotate(n=Count("id")).order_by():
+            name = departments.get(department_id) if department_id else None
+            key = name or str(_("Not yet dispatched"))
+            counts[key] = counts.get(key, 0) + n
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 WHISTLE_TARGET = dt.timedelta(minutes=30)

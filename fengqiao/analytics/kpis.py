@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import DateField, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,23 +171,91 @@ def _open_overdue_by_unit(units: list[Unit], date_from: dt.date, date_to: dt.dat
     )
     for row in rows:
         counts[row["unit_id"]] += row["n"]
-    start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=rollups.LOCAL)
     by_code = {unit.code: unit.pk for unit in units}
-    due_today = Case.objects.filter(
-        status__in=OPEN_STATES,
-        deadline__gte=start_of_today,
-        deadline__lt=now,
-        received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
-        received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
-    ).select_related("unit")
-    for case in due_today:
-        overdue_from = rollups.overdue_from(case)
-        if overdue_from is None or overdue_from >= now or overdue_from < start_of_today:
-            continue
+    for case in _overdue_since_midnight(units, date_from, date_to, now):
         for code in path_codes(case.unit.path):
             if code in by_code:
                 counts[by_code[code]] += 1
     return counts
+
+
+def _overdue_since_midnight(units: list[Unit], date_from: dt.date, date_to: dt.date, now: dt.datetime) -> list[Case]:
+    """The cohort's open cases that became overdue earlier today (the rollup's overdue day
+    cannot tell them from those due later today): a handful, read through the deadline index."""
+    start_of_today = dt.datetime.combine(timezone.localtime(now).date(), dt.time.min, tzinfo=rollups.LOCAL)
+    subtree = Q()
+    for unit in units:
+        subtree |= Q(unit__path__startswith=unit.path)
+    candidates = (
+        Case.objects.filter(
+            subtree,
+            status__in=OPEN_STATES,
+            deadline__gte=start_of_today,
+            deadline__lt=now,
+            received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
+            received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
+        )
+        .select_related("unit")
+        .only("status", "deadline", "suspended_at", "replied_at", "received_at", "unit__path")
+    )
+    return [
+        case
+        for case in candidates
+        if (since := rollups.overdue_from(case)) is not None and start_of_today <= since < now
+    ]
+
+
+def monthly_reports(
+    unit: Unit | None, *, months: list[dt.date], date_to: dt.date, now: dt.datetime | None = None
+) -> list[tuple[dt.date, KpiReport]]:
+    """One report per month (the last one up to `date_to`) in four queries, for trends."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    units = [unit] if unit else list(Unit.objects.filter(parent__isnull=True))
+    ids = [u.pk for u in units]
+    totals: dict[dt.date, dict[str, int]] = defaultdict(_zero)
+    aggregates = {name: Sum(name) for name in MEASURES}
+    last = months[-1]
+    last_end = _next_month(last) - dt.timedelta(days=1)
+    whole = months if date_to >= last_end else months[:-1]
+    for row in MonthlyRollup.objects.filter(unit_id__in=ids, month__in=whole).values("month").annotate(**aggregates):
+        for name in MEASURES:
+            totals[row["month"]][name] += row[name] or 0
+    if last not in whole:
+        partial = DailyRollup.objects.filter(unit_id__in=ids, day__gte=last, day__lte=date_to).aggregate(**aggregates)
+        for name in MEASURES:
+            totals[last][name] += partial[name] or 0
+    overdue: dict[dt.date, int] = defaultdict(int)
+    rows = (
+        DailyRollup.objects.filter(
+            unit_id__in=ids,
+            day__gte=months[0],
+            day__lte=date_to,
+            status_class__in=(StatusClass.OPEN, StatusClass.SUSPENDED),
+            overdue_day__lt=today,
+        )
+        .annotate(month=TruncMonth("day", output_field=DateField()))
+        .values("month")
+        .annotate(n=Sum("received"))
+        .order_by()
+    )
+    for row in rows:
+        overdue[row["month"]] += row["n"]
+    for case in _overdue_since_midnight(units, months[0], date_to, now):
+        overdue[timezone.localtime(case.received_at).date().replace(day=1)] += 1
+    return [
+        (
+            month,
+            KpiReport(
+                unit=unit,
+                date_from=month,
+                date_to=min(_next_month(month) - dt.timedelta(days=1), date_to),
+                totals=totals[month],
+                open_overdue=overdue[month],
+            ),
+        )
+        for month in months
+    ]
 
 
 def reports(

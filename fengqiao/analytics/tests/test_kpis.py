@@ -201,3 +201,18 @@ def test_the_command_prints_a_table(tree, capsys):
 def test_the_command_refuses_bad_arguments(tree, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("kpis", *arguments)
+
+
+def test_monthly_reports_agree_with_one_report_per_month(tree):
+    cohort(tree)
+    for months_ago in (35, 65, 95):
+        CaseFactory(unit=tree["hh"], received_at=NOW - months_ago * DAY, status=Status.CLOSED, closed_at=NOW)
+    rollups.rebuild()
+    months = [(TODAY.replace(day=1) - dt.timedelta(days=31 * k)).replace(day=1) for k in range(4, -1, -1)]
+    together = kpis.monthly_reports(tree["hh"], months=months, date_to=TODAY, now=NOW)
+    for month, report in together:
+        month_end = min((month + dt.timedelta(days=32)).replace(day=1) - DAY, TODAY)
+        alone = kpis.report(tree["hh"], date_from=month, date_to=month_end, now=NOW)
+        assert report.totals == alone.totals, month
+        assert report.open_overdue == alone.open_overdue, month
+    assert sum(report.received for _, report in together) >= 12
