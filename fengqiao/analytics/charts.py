@@ -91,18 +91,18 @@ def line_chart(
     for n, (name, points) in enumerate(series):
         path = []
         pen_up = True
-        for i, v in enumerate(points):
-            if v is None:
+        for i, point in enumerate(points):
+            if point is None:
                 pen_up = True
                 continue
-            path.append(f"{'M' if pen_up else 'L'}{x(i):.1f},{y(v):.1f}")
+            path.append(f"{'M' if pen_up else 'L'}{x(i):.1f},{y(point):.1f}")
             pen_up = False
         parts.append(f'<path class="chart-line chart-series-{n}" d="{" ".join(path)}"/>')
-        for i, v in enumerate(points):
-            if v is not None:
-                shown = f"{v * 100:.2f}%" if percent else _number(v)
+        for i, point in enumerate(points):
+            if point is not None:
+                shown = f"{point * 100:.2f}%" if percent else _number(point)
                 parts.append(
-                    f'<circle class="chart-dot chart-series-{n}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5">'
+                    f'<circle class="chart-dot chart-series-{n}" cx="{x(i):.1f}" cy="{y(point):.1f}" r="3.5">'
                     f"<title>{escape(name)} {escape(labels[i])}: {shown}</title></circle>"
                 )
         legend_x = 8 + (n % 2) * 310

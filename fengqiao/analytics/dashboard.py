@@ -180,7 +180,7 @@ def export_xlsx(board: Dashboard) -> bytes:
             width = max(len(str(cell.value or "")) for cell in column)
             ws.column_dimensions[column[0].column_letter].width = min(max(10, width * 1.6), 60)
 
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])
     rate_header = [_("Indicator"), _("Rate"), _("Numerator"), _("Denominator")]
     sheet(
         _("KPIs"),

@@ -219,8 +219,9 @@ def monthly_reports(
     last_end = _next_month(last) - dt.timedelta(days=1)
     whole = months if date_to >= last_end else months[:-1]
     for row in MonthlyRollup.objects.filter(unit_id__in=ids, month__in=whole).values("month").annotate(**aggregates):
+        values: dict[str, Any] = dict(row)
         for name in MEASURES:
-            totals[row["month"]][name] += row[name] or 0
+            totals[values["month"]][name] += values[name] or 0
     if last not in whole:
         partial = DailyRollup.objects.filter(unit_id__in=ids, day__gte=last, day__lte=date_to).aggregate(**aggregates)
         for name in MEASURES:

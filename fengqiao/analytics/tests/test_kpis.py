@@ -194,7 +194,7 @@ def test_the_command_prints_a_table(tree, capsys):
     ("arguments", "message"),
     [
         (["--from", "2026-13-01", "--to", "2026-12-31"], "YYYY-MM-DD"),
-        (["--from", "2026-12-31", "--to", "2026-01-01"], "after it ends"),
+        (["--from", "2026-12-31", "--to", "2026-01-01"], "2026-12-31"),
         (["--from", "2026-01-01", "--to", "2026-12-31", "--unit", "NOPE"], "NOPE"),
     ],
 )

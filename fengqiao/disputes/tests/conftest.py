@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from fengqiao.cases import actions
-from fengqiao.testing.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, log_in
 from fengqiao.taxonomy.models import CaseType, Subcategory
+from fengqiao.testing.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, log_in
 
 
 @pytest.fixture
