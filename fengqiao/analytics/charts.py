@@ -133,6 +133,7 @@ def dot_map(points: Sequence[tuple[str, float, float, float]], *, title: str) ->
         f'<rect class="chart-map-ground" x="0" y="0" width="{WIDTH}" height="{height}" rx="8"/>',
     ]
     ranked = sorted(points, key=lambda p: -p[3])
+    labelled: list[tuple[float, float]] = []
     for rank, (label, lat, lng, value) in enumerate(ranked):
         cx = margin + (WIDTH - 2 * margin) * (lng - min(lngs)) / lng_span
         cy = margin + (height - 2 * margin) * (1 - (lat - min(lats)) / lat_span)
@@ -141,7 +142,9 @@ def dot_map(points: Sequence[tuple[str, float, float, float]], *, title: str) ->
             f'<circle class="chart-hotspot" cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}">'
             f"<title>{escape(label)}: {_number(value)}</title></circle>"
         )
-        if rank < 6:
+        # The largest few get a label, unless it would sit on one already placed.
+        if rank < 6 and all(abs(cx - x) > 120 or abs(cy - y) > 26 for x, y in labelled):
+            labelled.append((cx, cy))
             parts.append(
                 f'<text class="chart-label" x="{cx:.1f}" y="{cy - r - 4:.1f}" text-anchor="middle">'
                 f"{escape(label)} {_number(value)}</text>"

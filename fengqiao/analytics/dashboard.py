@@ -79,14 +79,16 @@ def build(
     board.whistle_arrivals = whistle_arrivals(unit, date_from, date_to)
     # Hotspots: the estates (or, where none are recorded, the communities) with most cases.
     board.hotspots = _hotspots(unit, date_from, date_to)
-    # The latest month whose warnings were computed.
-    run = WarningRun.objects.filter(month__lte=date_to.replace(day=1)).order_by("-month").first()
-    if run:
-        board.warnings_month = run.month
+    # The warnings of the latest computed month that has any here (this month's may be none yet).
+    runs = WarningRun.objects.filter(month__lte=date_to.replace(day=1)).order_by("-month")[:3]
+    for run in runs:
         warnings = EarlyWarning.objects.filter(month=run.month).select_related("unit", "category")
         if unit:
             warnings = warnings.filter(unit__path__startswith=unit.path)
+        board.warnings_month = run.month
         board.warnings = sorted(warnings, key=lambda w: (early_warning.LEVEL_ORDER.index(w.level), -w.count))
+        if board.warnings:
+            break
     return board
 
 

@@ -125,7 +125,7 @@ class Finding:
                 "category": self.category.name,
                 "month": f"{self.month.year}-{self.month.month:02d}",
             }
-            return " ".join([head, *(signal.detail for signal in self.signals)])
+            return "".join([head, *(signal.detail for signal in self.signals)])
 
 
 class _Series:
