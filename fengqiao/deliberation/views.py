@@ -1,0 +1,25 @@
+"""The deliberation agenda: topics proposed for the units a member of staff works in."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from fengqiao.analytics import access
+from fengqiao.cases.views import role_required
+from fengqiao.org import access as org_access
+
+from .models import Topic, TopicStatus
+
+
+@role_required(*org_access.STAFF_ROLES)
+def topic_list(request):
+    """议事议题: open topics first, then the decided and dropped ones, newest first."""
+    tops = access.scope_units(request.user)
+    topics = [
+        topic
+        for topic in Topic.objects.select_related("unit", "proposed_by").order_by("-created_at")[:500]
+        if any(topic.unit.path.startswith(top.path) for top in tops)
+    ]
+    open_states = (TopicStatus.PROPOSED, TopicStatus.SCHEDULED)
+    topics.sort(key=lambda topic: topic.status not in open_states)
+    return render(request, "deliberation/topics.html", {"nav": "topics", "topics": topics})
