@@ -189,4 +189,5 @@ LOGGING = {
 FENGQIAO_SCHEDULE = [
     ("early_warnings", "02:30", "fengqiao.analytics.jobs.nightly_warnings"),
     ("prune_rollups", "03:10", "fengqiao.analytics.jobs.prune_rollups"),
+    ("train_triage", "04:00", "fengqiao.triage.jobs.retrain"),
 ]

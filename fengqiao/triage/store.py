@@ -85,6 +85,30 @@ def train(examples: list[Example]) -> TriageModel:
     return TriageModel().fit(examples)
 
 
+def retrain(
+    *, corpus: Path | None = None, output: Path | None = None, include_cases: bool = True
+) -> tuple[TriageModel, Path, str]:
+    """Train from the corpus (and the cases people classified), save, and make it this
+    process's model; other processes reload it when they see the file change. Returns the
+    model, its path and a note ("" or why the cases were left out)."""
+    examples = read_corpus(corpus)
+    note = ""
+    if include_cases:
+        from django.db import DatabaseError
+
+        from .services import training_examples_from_cases
+
+        try:
+            examples += training_examples_from_cases()
+        except DatabaseError as error:
+            # A database not migrated yet (a fresh checkout): the corpus alone will do.
+            note = f"Cases left out (database not ready: {error})."
+    model = train(examples)
+    path = save(model, output)
+    set_model(model, path)
+    return model, path, note
+
+
 def save(model: TriageModel, path: Path | None = None) -> Path:
     """Write atomically (a temporary file renamed over the old one), so that a process that
     reloads meanwhile never reads half a file."""

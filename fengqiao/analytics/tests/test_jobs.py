@@ -47,3 +47,16 @@ def test_the_command_runs_one_job_by_name(db, capsys):
     assert "prune_rollups: 0 empty rollup rows removed" in capsys.readouterr().out
     with pytest.raises(CommandError, match="early_warnings"):
         call_command("scheduler", "--run", "nope")
+
+
+def test_the_triage_model_is_retrained_by_the_scheduler(db, tmp_path, settings, capsys):
+    from fengqiao.triage import store
+
+    previous = store.get_model()
+    settings.FENGQIAO_TRIAGE_MODEL = str(tmp_path / "model.joblib")
+    try:
+        call_command("scheduler", "--run", "train_triage")
+        assert "examples, model" in capsys.readouterr().out
+        assert (tmp_path / "model.joblib").exists()
+    finally:
+        store.set_model(previous, None)

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from fengqiao.triage import store
 
@@ -22,19 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            examples = store.read_corpus(Path(options["corpus"]) if options["corpus"] else None)
+            model, path, note = store.retrain(
+                corpus=Path(options["corpus"]) if options["corpus"] else None,
+                output=Path(options["output"]) if options["output"] else None,
+                include_cases=not options["corpus_only"],
+            )
         except store.CorpusError as error:
             raise CommandError(str(error)) from None
-        if not options["corpus_only"]:
-            from fengqiao.triage.services import training_examples_from_cases
-
-            try:
-                examples += training_examples_from_cases()
-            except DatabaseError as error:
-                # A database not migrated yet (a fresh checkout): the corpus alone will do.
-                self.stderr.write(f"Cases left out (database not ready: {error}).")
-        model = store.train(examples)
-        path = store.save(model, Path(options["output"]) if options["output"] else None)
-        store.set_model(model, path)
+        if note:
+            self.stderr.write(note)
         self.stdout.write(f"Triage model written to {path}")
         self.stdout.write(json.dumps(model.info, ensure_ascii=False))
