@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from fengqiao.cases.admin import ReadOnlyAdminMixin
 
-from .models import DailyRollup, EarlyWarning, MonthlyRollup, WarningRun
+from .models import DailyRollup, EarlyWarning, MonthlyRollup, UnitDayRollup, WarningRun
 
 
 @admin.register(EarlyWarning)
@@ -44,4 +44,11 @@ class DailyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(MonthlyRollup)
 class MonthlyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "unit_id", "category_id", "received", "closed", "closed_on_time"]
+    show_full_result_count = False
+
+
+@admin.register(UnitDayRollup)
+class UnitDayRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["day", "unit_id", "received", "closed", "closed_on_time"]
+    date_hierarchy = "day"
     show_full_result_count = False

@@ -24,7 +24,7 @@ from fengqiao.cases.models import OPEN_STATES, Case
 from fengqiao.org.models import Unit, path_codes
 
 from . import rollups
-from .models import MEASURES, DailyRollup, MonthlyRollup, StatusClass
+from .models import MEASURES, DailyRollup, MonthlyRollup, StatusClass, UnitDayRollup
 
 # (key, Chinese-first label, numerator measure, denominator measure); the on-time rate's
 # denominator is computed, not stored.
@@ -142,7 +142,9 @@ def sums(
         days = Q()
         for start, end in edges:
             days |= Q(day__gte=start, day__lte=end)
-        parts.append(DailyRollup.objects.filter(days, unit_id__in=unit_ids))
+        # Per unit, one row a day; per category, the finer daily rows.
+        edge_rows = UnitDayRollup if by == "unit_id" else DailyRollup
+        parts.append(edge_rows.objects.filter(days, unit_id__in=unit_ids))
     for queryset in parts:
         for row in queryset.values(by).annotate(**aggregates).order_by():
             values: dict[str, Any] = dict(row)
@@ -223,7 +225,7 @@ def monthly_reports(
         for name in MEASURES:
             totals[values["month"]][name] += values[name] or 0
     if last not in whole:
-        partial = DailyRollup.objects.filter(unit_id__in=ids, day__gte=last, day__lte=date_to).aggregate(**aggregates)
+        partial = UnitDayRollup.objects.filter(unit_id__in=ids, day__gte=last, day__lte=date_to).aggregate(**aggregates)
         for name in MEASURES:
             totals[last][name] += partial[name] or 0
     overdue: dict[dt.date, int] = defaultdict(int)

@@ -98,6 +98,22 @@ class DailyRollup(RollupMeasures):
         return f"{self.unit_id} {self.day} {self.subcategory_id} {self.status_class}: {self.received}"
 
 
+class UnitDayRollup(RollupMeasures):
+    """The daily rows summed per unit and day, nothing finer: what the days at either end of a
+    period, rankings and hotspots read (one row per unit and day)."""
+
+    unit_id = models.IntegerField()
+    day = models.DateField()
+
+    class Meta:
+        verbose_name = _("unit-day rollup")
+        verbose_name_plural = _("unit-day rollups")
+        constraints = [models.UniqueConstraint(fields=["unit_id", "day"], name="unit_day_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}: {self.received}"
+
+
 class MonthlyRollup(RollupMeasures):
     """The daily rows summed per calendar month and category (no finer): what long periods,
     trends and early warning read, a few rows per unit and month."""

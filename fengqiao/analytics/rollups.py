@@ -30,7 +30,7 @@ from fengqiao.cases.models import Case, MediationResult, Satisfaction, Status
 from fengqiao.org.models import Unit, ancestor_paths
 from fengqiao.taxonomy.models import Subcategory
 
-from .models import MEASURES, NEVER, DailyRollup, MonthlyRollup, StatusClass
+from .models import MEASURES, NEVER, DailyRollup, MonthlyRollup, StatusClass, UnitDayRollup
 
 LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 # The response limit of interfaces §5: urgent and whistle cases 30 minutes, others 24 hours.
@@ -43,6 +43,7 @@ ANSWERED_STATES = (Status.REPLIED, Status.VISITED)
 DAILY_KEY = ("unit_id", "day", "subcategory_id", "category_id", "case_type_id", "status_class", "overdue_day")
 DAILY_CONFLICT = ("unit_id", "day", "subcategory_id", "case_type_id", "status_class", "overdue_day")
 MONTHLY_KEY = ("unit_id", "month", "category_id")
+UNIT_DAY_KEY = ("unit_id", "day")
 
 Vector = tuple[int, ...]
 
@@ -141,9 +142,20 @@ class Contribution:
             rows[key] = tuple(sign * n for n in self.vector)
         return rows
 
+    def unit_day_rows(self, sign: int = 1) -> dict[tuple, Vector]:
+        return {(unit_id, self.day): tuple(sign * n for n in self.vector) for unit_id in self.units}
+
     def monthly_rows(self, sign: int = 1) -> dict[tuple, Vector]:
         month = self.day.replace(day=1)
         return {(unit_id, month, self.category_id): tuple(sign * n for n in self.vector) for unit_id in self.units}
+
+
+# Each rollup table: its model, key, unique key (for the upsert) and a case's rows in it.
+TABLES = (
+    (DailyRollup, DAILY_KEY, DAILY_CONFLICT, Contribution.daily_rows),
+    (UnitDayRollup, UNIT_DAY_KEY, UNIT_DAY_KEY, Contribution.unit_day_rows),
+    (MonthlyRollup, MONTHLY_KEY, MONTHLY_KEY, Contribution.monthly_rows),
+)
 
 
 def contribution(case: Case, *, unit_path: str | None = None) -> Contribution:
@@ -183,10 +195,8 @@ def after(case: Case, previous: Contribution | None) -> None:
     current = contribution(case, unit_path=_unit_path(case))
     if previous == current:
         return
-    daily = _merge(current.daily_rows(), previous.daily_rows(-1) if previous else {})
-    monthly = _merge(current.monthly_rows(), previous.monthly_rows(-1) if previous else {})
-    _upsert(DailyRollup, DAILY_KEY, DAILY_CONFLICT, daily)
-    _upsert(MonthlyRollup, MONTHLY_KEY, MONTHLY_KEY, monthly)
+    for model, key, conflict, rows in TABLES:
+        _upsert(model, key, conflict, _merge(rows(current, 1), rows(previous, -1) if previous else {}))
 
 
 def _merge(*parts: dict[tuple, Vector]) -> dict[tuple, Vector]:
@@ -337,6 +347,21 @@ def _monthly_from_daily(first_day: dt.date, last_day: dt.date) -> None:
     )
 
 
+def _unit_days_from_daily(first_day: dt.date, last_day: dt.date) -> None:
+    rows = (
+        DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day)
+        .values("unit_id", "day")
+        .annotate(**{f"m_{name}": Sum(name) for name in MEASURES})
+        .order_by()
+    )
+    _insert_select(
+        UnitDayRollup._meta.db_table,
+        (*UNIT_DAY_KEY, *MEASURES),
+        ("unit_id", "day", *(f"m_{m}" for m in MEASURES)),
+        rows,
+    )
+
+
 def _month_bounds(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     start = first.replace(day=1)
     following = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
@@ -348,21 +373,18 @@ def rebuild(*, first_day: dt.date | None = None, last_day: dt.date | None = None
     """Recompute the rollups from the case table, for the whole months between the two days
     (everything when no day is given). Returns the number of cases counted."""
     cases = Case.objects.all()
-    daily = DailyRollup.objects.all()
-    monthly = MonthlyRollup.objects.all()
     if first_day is None or last_day is None:
+        for model, *_rest in TABLES:
+            model.objects.all().delete()
         bounds = Case.objects.order_by().aggregate(first=Min("received_at"), last=Max("received_at"))
         if bounds["first"] is None:
-            daily.delete()
-            monthly.delete()
             return 0
         first_day = bounds["first"].astimezone(LOCAL).date()
         last_day = bounds["last"].astimezone(LOCAL).date()
-        daily.delete()
-        monthly.delete()
     first_day, last_day = _month_bounds(first_day, last_day)
-    daily.filter(day__gte=first_day, day__lte=last_day).delete()
-    monthly.filter(month__gte=first_day, month__lte=last_day).delete()
+    DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
+    UnitDayRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
+    MonthlyRollup.objects.filter(month__gte=first_day, month__lte=last_day).delete()
     start = dt.datetime.combine(first_day, dt.time.min, tzinfo=LOCAL)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL)
     in_range = cases.filter(received_at__gte=start, received_at__lt=end)
@@ -382,6 +404,7 @@ def rebuild(*, first_day: dt.date | None = None, last_day: dt.date | None = None
         _daily_aggregate(in_range),
     )
     _roll_up_the_tree(first_day, last_day)
+    _unit_days_from_daily(first_day, last_day)
     _monthly_from_daily(first_day, last_day)
     return in_range.count()
 
@@ -403,10 +426,7 @@ def move_unit(*, unit_id: int, old_path: str, new_path: str) -> None:
     new_above = set(ancestor_paths(new_path)) - {new_path}
     left = list(Unit.objects.filter(path__in=old_above - new_above).values_list("id", flat=True))
     joined = list(Unit.objects.filter(path__in=new_above - old_above).values_list("id", flat=True))
-    for model, key, conflict in (
-        (DailyRollup, DAILY_KEY, DAILY_CONFLICT),
-        (MonthlyRollup, MONTHLY_KEY, MONTHLY_KEY),
-    ):
+    for model, key, conflict, _rows in TABLES:
         table = model._meta.db_table
         sets = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in MEASURES)
         for target, sign in [(t, -1) for t in left] + [(t, 1) for t in joined]:
@@ -424,22 +444,21 @@ def move_unit(*, unit_id: int, old_path: str, new_path: str) -> None:
 # Checking ----------------------------------------------------------------------------------------
 
 
-def snapshot() -> tuple[dict[tuple, Vector], dict[tuple, Vector]]:
-    """Both tables as {key: measures}, leaving out all-zero rows (what a decrement leaves)."""
-    daily = {
-        tuple(row[:7]): tuple(row[7:]) for row in DailyRollup.objects.values_list(*DAILY_KEY, *MEASURES) if any(row[7:])
-    }
-    monthly = {
-        tuple(row[:3]): tuple(row[3:])
-        for row in MonthlyRollup.objects.values_list(*MONTHLY_KEY, *MEASURES)
-        if any(row[3:])
-    }
-    return daily, monthly
+def snapshot() -> dict[str, dict[tuple, Vector]]:
+    """Every rollup table as {key: measures}, leaving out all-zero rows (what a decrement
+    leaves), keyed by the table's model name."""
+    tables: dict[str, dict[tuple, Vector]] = {}
+    for model, key, _conflict, _rows in TABLES:
+        width = len(key)
+        tables[model.__name__] = {
+            tuple(row[:width]): tuple(row[width:])
+            for row in model.objects.values_list(*key, *MEASURES)
+            if any(row[width:])
+        }
+    return tables
 
 
 def prune() -> int:
     """Delete rows whose measures are all zero (left when every case of a key moved on)."""
     zero = Q(**{name: 0 for name in MEASURES})
-    deleted_daily, _ = DailyRollup.objects.filter(zero).delete()
-    deleted_monthly, _ = MonthlyRollup.objects.filter(zero).delete()
-    return deleted_daily + deleted_monthly
+    return sum(model.objects.filter(zero).delete()[0] for model, *_rest in TABLES)

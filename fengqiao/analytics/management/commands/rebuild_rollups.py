@@ -41,13 +41,14 @@ class Command(BaseCommand):
             fresh = rollups.snapshot()
             transaction.set_rollback(True)
         differences = [
-            (name, key)
-            for name, mine, theirs in (("daily", stored[0], fresh[0]), ("monthly", stored[1], fresh[1]))
-            for key in set(mine) | set(theirs)
-            if mine.get(key) != theirs.get(key)
+            (table, key, stored[table].get(key), fresh[table].get(key))
+            for table in stored
+            for key in set(stored[table]) | set(fresh[table])
+            if stored[table].get(key) != fresh[table].get(key)
         ]
         if differences:
-            for name, key in differences[:20]:
-                self.stderr.write(f"{name} {key}: stored {stored[0 if name == 'daily' else 1].get(key)}")
+            for table, key, mine, theirs in differences[:20]:
+                self.stderr.write(f"{table} {key}: stored {mine}, recounted {theirs}")
             raise CommandError(f"{len(differences)} rollup rows differ from a recount; run rebuild_rollups.")
-        self.stdout.write(f"The rollups agree with the cases ({len(stored[0])} daily, {len(stored[1])} monthly rows).")
+        counts = ", ".join(f"{len(rows)} {table}" for table, rows in stored.items())
+        self.stdout.write(f"The rollups agree with the cases ({counts} rows).")
