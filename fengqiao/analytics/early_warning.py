@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import IntegerField
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -132,23 +134,25 @@ class _Series:
     """Monthly counts per (unit, category) over the window, in one array, with the units'
     totals (the uncategorised cases included) and the month each unit's history starts."""
 
-    def __init__(self, rows: list[tuple[int, int, dt.date, int]], units: dict[int, Unit], months: list[dt.date]):
+    def __init__(self, rows: np.ndarray, units: dict[int, Unit], months: list[dt.date]):
+        """`rows`: an integer array of (unit id, category id, year, month, count)."""
         self.units = units
         self.months = {month: i for i, month in enumerate(months)}
         self.unit_index = {unit_id: i for i, unit_id in enumerate(units)}
-        category_ids = sorted({row[1] for row in rows} | {0})
-        self.category_index = {category_id: i for i, category_id in enumerate(category_ids)}
+        unit_ids = np.array(list(units), dtype=np.int64)
+        category_ids = np.unique(np.concatenate([rows[:, 1], [0]]))
+        self.category_index = {int(category_id): i for i, category_id in enumerate(category_ids)}
         self.cells = np.zeros((len(units), len(category_ids), len(months)), dtype=np.int64)
-        if rows:
-            data = np.array(
-                [
-                    (self.unit_index[u], self.category_index[c], self.months[m], n)
-                    for u, c, m, n in rows
-                    if u in self.unit_index and m in self.months
-                ],
-                dtype=np.int64,
-            ).reshape(-1, 4)
-            np.add.at(self.cells, (data[:, 0], data[:, 1], data[:, 2]), data[:, 3])
+        if len(rows):
+            # Map ids and months to array positions in one pass, dropping units out of scope.
+            order = np.argsort(unit_ids)
+            found = np.searchsorted(unit_ids, rows[:, 0], sorter=order)
+            found = np.clip(found, 0, len(unit_ids) - 1)
+            unit_pos = order[found]
+            month_pos = rows[:, 2] * 12 + rows[:, 3] - 1 - (months[0].year * 12 + months[0].month - 1)
+            keep = (unit_ids[unit_pos] == rows[:, 0]) & (month_pos >= 0) & (month_pos < len(months))
+            category_pos = np.searchsorted(category_ids, rows[:, 1])
+            np.add.at(self.cells, (unit_pos[keep], category_pos[keep], month_pos[keep]), rows[keep, 4])
         self.totals = self.cells.sum(axis=1)
         busy = self.totals > 0
         self.first = np.where(busy.any(axis=1), busy.argmax(axis=1), len(months))
@@ -189,20 +193,18 @@ class _Series:
         ]
 
 
-def _monthly_rows(unit_ids: list[int], first: dt.date, last: dt.date) -> list[tuple[int, int, dt.date, int]]:
-    table = MonthlyRollup._meta.db_table
+def _monthly_rows(first: dt.date, last: dt.date) -> np.ndarray:
+    """(unit id, category id, year, month, cases) of every monthly row in the window."""
+    query = (
+        MonthlyRollup.objects.filter(month__gte=first, month__lte=last, received__gt=0)
+        .annotate(year=Cast(ExtractYear("month"), IntegerField()), number=Cast(ExtractMonth("month"), IntegerField()))
+        .values_list("unit_id", "category_id", "year", "number", "received")
+    )
+    # Straight from the cursor: Django's per-value converters would cost more than the query.
+    sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT unit_id, category_id, month, SUM(received) FROM {table} "
-            f"WHERE month >= %s AND month <= %s GROUP BY unit_id, category_id, month",
-            [first, last],
-        )
-        wanted = set(unit_ids)
-        return [
-            (u, c, m if isinstance(m, dt.date) else dt.date.fromisoformat(str(m)), int(n))
-            for u, c, m, n in cursor.fetchall()
-            if u in wanted and n
-        ]
+        cursor.execute(sql, params)
+        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 5)
 
 
 def _share(part: float, whole: float) -> float:
@@ -225,7 +227,7 @@ def detect(month: dt.date, *, today: dt.date | None = None) -> list[Finding]:
     categories = {category.pk: category for category in Category.objects.all()}
     first = month_add(month, -(HISTORY_MONTHS - 1))
     months = [month_add(first, k) for k in range(HISTORY_MONTHS)]
-    series = _Series(_monthly_rows(list(units), first, month), units, months)
+    series = _Series(_monthly_rows(first, month), units, months)
     # A month still running is compared with the same share of its baseline.
     days = calendar.monthrange(month.year, month.month)[1]
     elapsed = (today - month).days + 1 if month <= today < month_add(month, 1) else days
