@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from fengqiao.cases.admin import ReadOnlyAdminMixin
 
-from .models import DailyRollup, EarlyWarning, MonthlyRollup, UnitDayRollup, WarningRun
+from .models import DailyRollup, EarlyWarning, MonthlyRollup, OpenRollup, UnitDayRollup, WarningRun
 
 
 @admin.register(EarlyWarning)
@@ -50,5 +50,12 @@ class MonthlyRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(UnitDayRollup)
 class UnitDayRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "unit_id", "received", "closed", "closed_on_time"]
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+
+@admin.register(OpenRollup)
+class OpenRollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["day", "unit_id", "overdue_day", "received"]
     date_hierarchy = "day"
     show_full_result_count = False

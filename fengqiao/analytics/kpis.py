@@ -24,7 +24,7 @@ from fengqiao.cases.models import OPEN_STATES, Case
 from fengqiao.org.models import Unit, path_codes
 
 from . import rollups
-from .models import MEASURES, DailyRollup, MonthlyRollup, StatusClass, UnitDayRollup
+from .models import MEASURES, DailyRollup, MonthlyRollup, OpenRollup, UnitDayRollup
 
 # (key, Chinese-first label, numerator measure, denominator measure); the on-time rate's
 # denominator is computed, not stored.
@@ -160,11 +160,10 @@ def _open_overdue_by_unit(units: list[Unit], date_from: dt.date, date_to: dt.dat
     today = timezone.localtime(now).date()
     counts: dict[int, int] = defaultdict(int)
     rows = (
-        DailyRollup.objects.filter(
+        OpenRollup.objects.filter(
             unit_id__in=[unit.pk for unit in units],
             day__gte=date_from,
             day__lte=date_to,
-            status_class__in=(StatusClass.OPEN, StatusClass.SUSPENDED),
             overdue_day__lt=today,
         )
         .values("unit_id")
@@ -230,13 +229,7 @@ def monthly_reports(
             totals[last][name] += partial[name] or 0
     overdue: dict[dt.date, int] = defaultdict(int)
     rows = (
-        DailyRollup.objects.filter(
-            unit_id__in=ids,
-            day__gte=months[0],
-            day__lte=date_to,
-            status_class__in=(StatusClass.OPEN, StatusClass.SUSPENDED),
-            overdue_day__lt=today,
-        )
+        OpenRollup.objects.filter(unit_id__in=ids, day__gte=months[0], day__lte=date_to, overdue_day__lt=today)
         .annotate(month=TruncMonth("day", output_field=DateField()))
         .values("month")
         .annotate(n=Sum("received"))

@@ -114,6 +114,25 @@ class UnitDayRollup(RollupMeasures):
         return f"{self.unit_id} {self.day}: {self.received}"
 
 
+class OpenRollup(RollupMeasures):
+    """The cases not yet finished (open or suspended) per unit, day received and the day from
+    which they count as overdue: what "still open past the deadline" reads, a few rows per
+    unit and day instead of the daily table's every subcategory and case type."""
+
+    unit_id = models.IntegerField()
+    day = models.DateField()
+    overdue_day = models.DateField()
+
+    class Meta:
+        verbose_name = _("open-case rollup")
+        verbose_name_plural = _("open-case rollups")
+        constraints = [models.UniqueConstraint(fields=["unit_id", "day", "overdue_day"], name="open_rollup_key")]
+        indexes = [models.Index(fields=["unit_id", "overdue_day"], name="open_rollup_overdue")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} → {self.overdue_day}: {self.received}"
+
+
 class MonthlyRollup(RollupMeasures):
     """The daily rows summed per calendar month and category (no finer): what long periods,
     trends and early warning read, a few rows per unit and month."""

@@ -30,7 +30,7 @@ from fengqiao.cases.models import Case, MediationResult, Satisfaction, Status
 from fengqiao.org.models import Unit, ancestor_paths
 from fengqiao.taxonomy.models import Subcategory
 
-from .models import MEASURES, NEVER, DailyRollup, MonthlyRollup, StatusClass, UnitDayRollup
+from .models import MEASURES, NEVER, DailyRollup, MonthlyRollup, OpenRollup, StatusClass, UnitDayRollup
 
 LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 # The response limit of interfaces §5: urgent and whistle cases 30 minutes, others 24 hours.
@@ -44,6 +44,8 @@ DAILY_KEY = ("unit_id", "day", "subcategory_id", "category_id", "case_type_id", 
 DAILY_CONFLICT = ("unit_id", "day", "subcategory_id", "case_type_id", "status_class", "overdue_day")
 MONTHLY_KEY = ("unit_id", "month", "category_id")
 UNIT_DAY_KEY = ("unit_id", "day")
+OPEN_KEY = ("unit_id", "day", "overdue_day")
+UNFINISHED = (StatusClass.OPEN, StatusClass.SUSPENDED)
 
 Vector = tuple[int, ...]
 
@@ -145,6 +147,11 @@ class Contribution:
     def unit_day_rows(self, sign: int = 1) -> dict[tuple, Vector]:
         return {(unit_id, self.day): tuple(sign * n for n in self.vector) for unit_id in self.units}
 
+    def open_rows(self, sign: int = 1) -> dict[tuple, Vector]:
+        if self.status_class not in UNFINISHED:
+            return {}
+        return {(unit_id, self.day, self.overdue_day): tuple(sign * n for n in self.vector) for unit_id in self.units}
+
     def monthly_rows(self, sign: int = 1) -> dict[tuple, Vector]:
         month = self.day.replace(day=1)
         return {(unit_id, month, self.category_id): tuple(sign * n for n in self.vector) for unit_id in self.units}
@@ -154,6 +161,7 @@ class Contribution:
 TABLES = (
     (DailyRollup, DAILY_KEY, DAILY_CONFLICT, Contribution.daily_rows),
     (UnitDayRollup, UNIT_DAY_KEY, UNIT_DAY_KEY, Contribution.unit_day_rows),
+    (OpenRollup, OPEN_KEY, OPEN_KEY, Contribution.open_rows),
     (MonthlyRollup, MONTHLY_KEY, MONTHLY_KEY, Contribution.monthly_rows),
 )
 
@@ -362,6 +370,21 @@ def _unit_days_from_daily(first_day: dt.date, last_day: dt.date) -> None:
     )
 
 
+def open_from_daily(first_day: dt.date, last_day: dt.date) -> None:
+    rows = (
+        DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day, status_class__in=UNFINISHED)
+        .values("unit_id", "day", "overdue_day")
+        .annotate(**{f"m_{name}": Sum(name) for name in MEASURES})
+        .order_by()
+    )
+    _insert_select(
+        OpenRollup._meta.db_table,
+        (*OPEN_KEY, *MEASURES),
+        ("unit_id", "day", "overdue_day", *(f"m_{m}" for m in MEASURES)),
+        rows,
+    )
+
+
 def _month_bounds(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     start = first.replace(day=1)
     following = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
@@ -384,6 +407,7 @@ def rebuild(*, first_day: dt.date | None = None, last_day: dt.date | None = None
     first_day, last_day = _month_bounds(first_day, last_day)
     DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
     UnitDayRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
+    OpenRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
     MonthlyRollup.objects.filter(month__gte=first_day, month__lte=last_day).delete()
     start = dt.datetime.combine(first_day, dt.time.min, tzinfo=LOCAL)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL)
@@ -405,6 +429,7 @@ def rebuild(*, first_day: dt.date | None = None, last_day: dt.date | None = None
     )
     _roll_up_the_tree(first_day, last_day)
     _unit_days_from_daily(first_day, last_day)
+    open_from_daily(first_day, last_day)
     _monthly_from_daily(first_day, last_day)
     return in_range.count()
 
