@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import DateField, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fengqiao.cases.models import OPEN_STATES, Case
+from fengqiao.cases.models import OPEN_STATES, Case, Status
 from fengqiao.org.models import Unit, path_codes
 
 from . import rollups
@@ -173,37 +173,41 @@ def _open_overdue_by_unit(units: list[Unit], date_from: dt.date, date_to: dt.dat
     for row in rows:
         counts[row["unit_id"]] += row["n"]
     by_code = {unit.code: unit.pk for unit in units}
-    for case in _overdue_since_midnight(units, date_from, date_to, now):
-        for code in path_codes(case.unit.path):
+    for path, n in _overdue_since_midnight(units, date_from, date_to, now, by="unit__path"):
+        for code in path_codes(path):
             if code in by_code:
-                counts[by_code[code]] += 1
+                counts[by_code[code]] += n
     return counts
 
 
-def _overdue_since_midnight(units: list[Unit], date_from: dt.date, date_to: dt.date, now: dt.datetime) -> list[Case]:
+def _overdue_since_midnight(
+    units: list[Unit], date_from: dt.date, date_to: dt.date, now: dt.datetime, *, by: str
+) -> list[tuple[Any, int]]:
     """The cohort's open cases that became overdue earlier today (the rollup's overdue day
-    cannot tell them from those due later today): a handful, read through the deadline index."""
+    cannot tell them from those due later today), counted in SQL through the deadline index,
+    grouped `by` "unit__path" or "month" (of receipt). `rollups.overdue_from` as a condition:
+    a suspended case only if it was late when suspended, an answered one only if answered late
+    or with no answer time."""
     start_of_today = dt.datetime.combine(timezone.localtime(now).date(), dt.time.min, tzinfo=rollups.LOCAL)
-    subtree = Q()
-    for unit in units:
-        subtree |= Q(unit__path__startswith=unit.path)
-    candidates = (
-        Case.objects.filter(
-            subtree,
-            status__in=OPEN_STATES,
-            deadline__gte=start_of_today,
-            deadline__lt=now,
-            received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
-            received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
-        )
-        .select_related("unit")
-        .only("status", "deadline", "suspended_at", "replied_at", "received_at", "unit__path")
+    cases = Case.objects.filter(
+        status__in=OPEN_STATES,
+        deadline__gte=start_of_today,
+        deadline__lt=now,
+        received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
+        received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
+    ).exclude(
+        Q(status=Status.SUSPENDED) & (Q(suspended_at__isnull=True) | Q(suspended_at__lte=F("deadline")))
+        | Q(status__in=rollups.ANSWERED_STATES, replied_at__isnull=False, replied_at__lte=F("deadline"))
     )
-    return [
-        case
-        for case in candidates
-        if (since := rollups.overdue_from(case)) is not None and start_of_today <= since < now
-    ]
+    if not all(unit.parent_id is None for unit in units):
+        subtree = Q()
+        for unit in units:
+            subtree |= Q(path__startswith=unit.path)
+        cases = cases.filter(unit_id__in=Unit.objects.filter(subtree).values("id"))
+    if by == "month":
+        grouped = cases.annotate(month=TruncMonth("received_at", tzinfo=rollups.LOCAL, output_field=DateField()))
+        return list(grouped.values_list("month").annotate(n=Count("id")).order_by())
+    return list(cases.values_list("unit__path").annotate(n=Count("id")).order_by())
 
 
 def monthly_reports(
@@ -237,8 +241,8 @@ def monthly_reports(
     )
     for row in rows:
         overdue[row["month"]] += row["n"]
-    for case in _overdue_since_midnight(units, months[0], date_to, now):
-        overdue[timezone.localtime(case.received_at).date().replace(day=1)] += 1
+    for month, n in _overdue_since_midnight(units, months[0], date_to, now, by="month"):
+        overdue[month] += n
     return [
         (
             month,

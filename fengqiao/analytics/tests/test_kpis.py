@@ -151,10 +151,37 @@ def test_an_open_case_whose_deadline_passed_earlier_today_counts_as_overdue(tree
     deadline = max(start_of_today, NOW - dt.timedelta(minutes=5))
     CaseFactory(unit=tree["hh"], received_at=NOW - 3 * DAY, deadline=deadline, status=Status.RECEIVED)
     CaseFactory(unit=tree["hh"], received_at=NOW - 3 * DAY, deadline=NOW + dt.timedelta(minutes=5))
+    # Due earlier today too, but the clock stopped in time / the answer went out in time:
+    CaseFactory(
+        unit=tree["hh"],
+        received_at=NOW - 3 * DAY,
+        deadline=deadline,
+        status=Status.SUSPENDED,
+        department_id=1,
+        suspended_at=deadline - dt.timedelta(hours=1),
+    )
+    CaseFactory(
+        unit=tree["hh"],
+        received_at=NOW - 3 * DAY,
+        deadline=deadline,
+        status=Status.REPLIED,
+        replied_at=deadline - dt.timedelta(hours=1),
+    )
+    # … and answered after the deadline: overdue.
+    CaseFactory(
+        unit=tree["estate"],
+        received_at=NOW - 3 * DAY,
+        deadline=deadline,
+        status=Status.REPLIED,
+        replied_at=deadline + dt.timedelta(seconds=1),
+    )
     rollups.rebuild()
     report = kpis.report(tree["hh"], date_from=TODAY - 5 * DAY, date_to=TODAY, now=NOW)
-    assert report.open_overdue == 1
-    assert report.rates["on_time_rate"].denominator == 1
+    assert report.open_overdue == 2
+    assert report.rates["on_time_rate"].denominator == 2
+    assert kpis.report(tree["estate"], date_from=TODAY - 5 * DAY, date_to=TODAY, now=NOW).open_overdue == 1
+    month = kpis.monthly_reports(tree["city"], months=[TODAY.replace(day=1)], date_to=TODAY, now=NOW)
+    assert month[-1][1].open_overdue == (2 if (NOW - 3 * DAY).month == NOW.month else 0)
 
 
 def test_ranking_leaves_units_with_few_cases_unranked(tree):
