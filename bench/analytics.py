@@ -6,7 +6,8 @@ Generates N seeded cases over the last `--months` months in a city of 16 distric
 warm runs:
 
 * KPI report of the city, a district and a community for the last whole month and for the last
-  twelve months (odd days at both ends, so both rollup tables are read);
+  twelve months (odd days at both ends, so both rollup tables are read); everything the
+  dashboard page shows, for the city and for a community;
 * the same twelve-month city KPI counted from the case table (no rollups);
 * early-warning detection for the last whole month (all cells at community level and above),
   and reading the stored warnings back as the API does.
@@ -41,7 +42,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from fengqiao.analytics import early_warning, kpis, rollups  # noqa: E402
+from fengqiao.analytics import dashboard, early_warning, kpis, rollups  # noqa: E402
 from fengqiao.analytics.models import DailyRollup, EarlyWarning, MonthlyRollup  # noqa: E402
 from fengqiao.cases.models import FINISHED, Case  # noqa: E402
 from fengqiao.org.models import Department, Unit, UnitLevel  # noqa: E402
@@ -323,6 +324,14 @@ def main() -> None:
         ("KPI city, last 365 days", lambda: kpis.report(city, date_from=year_from, date_to=today)),
         ("KPI district, last 365 days", lambda: kpis.report(district, date_from=year_from, date_to=today)),
         ("KPI community, last 365 days", lambda: kpis.report(community, date_from=year_from, date_to=today)),
+        (
+            "dashboard page data, city, last 12 months",
+            lambda: dashboard.build(city, date_from=year_from, date_to=today, metric="on_time_rate"),
+        ),
+        (
+            "dashboard page data, community, last 12 months",
+            lambda: dashboard.build(community, date_from=year_from, date_to=today, metric="on_time_rate"),
+        ),
         (
             "ranking of 16 districts, last 365 days",
             lambda: kpis.ranking(

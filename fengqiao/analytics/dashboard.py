@@ -98,14 +98,15 @@ def overdue_by_department(unit: Unit | None, now: dt.datetime) -> list[tuple[str
     deadline) index; the subtree as a list of unit ids, not a join on the path."""
     departments = dict(Department.objects.values_list("id", "name"))
     counts: dict[str, int] = {}
+    running = [str(status) for status in CLOCK_RUNNING]  # in the order of the partial index
     for condition in (
-        Q(status__in=CLOCK_RUNNING, deadline__lt=now),
+        Q(status__in=running, deadline__lt=now),
         Q(status=Status.SUSPENDED, deadline__lt=F("suspended_at")),
     ):
         cases = Case.objects.filter(condition)
         if unit is not None and unit.parent_id is not None:
             cases = cases.filter(unit_id__in=Unit.objects.filter(path__startswith=unit.path).values("id"))
-        for department_id, n in cases.values_list("department_id").annotate(n=Count("id")).order_by():
+        for department_id, n in cases.values_list("department_id").annotate(n=Count("*")).order_by():
             name = departments.get(department_id) if department_id else None
             key = name or str(_("Not yet dispatched"))
             counts[key] = counts.get(key, 0) + n
