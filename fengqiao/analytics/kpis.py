@@ -1,10 +1,10 @@
 """The KPIs of interfaces §5, read from the rollups.
 
 Cohort: cases received in [date_from, date_to] (Asia/Shanghai dates) in a unit's subtree.
-Whole months come from the monthly rollup and the days at either end from the daily rollup,
-so a report reads a few thousand rows at most however many cases there are. The one figure
-that depends on the clock, "still open past the deadline", comes from the daily rows' overdue
-day, and for deadlines falling today from the handful of open cases due today.
+Whole months come from the monthly rollup and the days at either end from the unit-day rollup,
+so a report reads a few hundred rows however many cases there are. The one figure that depends
+on the clock, "still open past the deadline", comes from the open-case rollup's overdue day,
+and for deadlines falling earlier today from a count of the open cases due today.
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ def sums(
     unit_ids: list[int], date_from: dt.date, date_to: dt.date, *, by: str = "unit_id", measures=MEASURES
 ) -> dict[int, dict[str, int]]:
     """The measures of the cases received in the period, summed per `by` ("unit_id" or
-    "category_id"): whole months from the monthly table, the days at the ends from the daily."""
+    "category_id"): whole months from the monthly table, the days at the ends from the unit-day
+    table (per unit) or the daily one (per category)."""
     totals: dict[int, dict[str, int]] = defaultdict(_zero)
     edges, months = split_period(date_from, date_to)
     aggregates = {name: Sum(name) for name in measures}
