@@ -185,8 +185,10 @@ LOGGING = {
 
 # Background work run by `manage.py scheduler` (started beside the web server by `make run`;
 # in a deployment, one scheduler process, or cron calling `scheduler --run NAME`).
-# Each entry: (name, "HH:MM" local time, dotted path of a function taking `now`).
+# Each entry: (name, "HH:MM" local time daily or "*/N" every N minutes, dotted path of a
+# function taking `now`).
 FENGQIAO_SCHEDULE = [
+    ("deadline_reminders", "*/15", "fengqiao.notifications.reminders.job"),
     ("early_warnings", "02:30", "fengqiao.analytics.jobs.nightly_warnings"),
     ("prune_rollups", "03:10", "fengqiao.analytics.jobs.prune_rollups"),
     ("train_triage", "04:00", "fengqiao.triage.jobs.retrain"),

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Notification
+from fengqiao.cases.admin import ReadOnlyAdminMixin
+
+from .models import DeadlineReminder, Notification
 
 
 @admin.register(Notification)
@@ -11,3 +13,11 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("recipient__username", "recipient__display_name", "message")
     autocomplete_fields = ("recipient", "case")
     list_select_related = ("recipient",)
+
+
+@admin.register(DeadlineReminder)
+class DeadlineReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("case", "kind", "deadline", "sent_at")
+    list_filter = ("kind",)
+    date_hierarchy = "sent_at"
+    list_select_related = ("case",)

@@ -21,3 +21,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.message}"
+
+
+class DeadlineReminder(models.Model):
+    """That a case was reminded of a deadline: one reminder of each kind per deadline (a new
+    deadline after a resume or a reopen can be reminded of again)."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    deadline = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "deadline"], name="one_reminder_per_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.deadline:%Y-%m-%d %H:%M}"

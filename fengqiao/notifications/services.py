@@ -81,6 +81,11 @@ def _notify(*, case, verb: str, text: str, people: list[User], actor: User | Non
     transaction.on_commit(lambda: channels.deliver(message))
 
 
+def notify_people(*, case, verb: str, text: str, people: list[User]) -> None:
+    """A message about a case from the system (no actor), e.g. a deadline reminder."""
+    _notify(case=case, verb=verb, text=text, people=people, actor=None)
+
+
 def case_event(event) -> None:
     people, sms = _recipients(event)
     if not people and not sms:

@@ -19,9 +19,15 @@ logger = logging.getLogger("fengqiao.scheduler")
 
 
 def next_run(at: str, after: dt.datetime) -> dt.datetime:
-    """The next local time HH:MM strictly after `after`."""
-    hour, minute = (int(part) for part in at.split(":"))
+    """The next local time HH:MM strictly after `after`, or for "*/N" the next whole multiple of
+    N minutes."""
     local = timezone.localtime(after)
+    if at.startswith("*/"):
+        step = int(at[2:])
+        start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        elapsed = int((local - start_of_day).total_seconds() // 60)
+        return start_of_day + dt.timedelta(minutes=(elapsed // step + 1) * step)
+    hour, minute = (int(part) for part in at.split(":"))
     candidate = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if candidate <= local:
         candidate += dt.timedelta(days=1)
