@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("my/", views.my_cases, name="my-cases"),
     path("my/new/", views.submit_case, name="submit-case"),
+    path("my/data.json", views.my_data, name="my-data"),
     path("work/", views.workbench, name="workbench"),
     path("work/record/", views.record_case, name="record-case"),
     path("work/dispatch/", views.workbench_dispatch, name="workbench-dispatch"),

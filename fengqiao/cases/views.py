@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from functools import wraps
 
@@ -25,7 +26,7 @@ from fengqiao.org.models import Department, Role
 from fengqiao.taxonomy.models import CaseType, Subcategory, route
 from fengqiao.triage import services as triage
 
-from . import access, actions, ledger, selectors, workflow
+from . import access, actions, ledger, personal_data, selectors, workflow
 from .forms import LedgerFilterForm, StaffRecordForm, SubmitAppealForm
 from .models import Case, Channel, Satisfaction, Status
 
@@ -115,6 +116,17 @@ def my_cases(request):
     page = _page(request, cases)
     _annotate(page.object_list)
     return render(request, "cases/my_cases.html", {"page": page, "nav": "my"})
+
+
+@login_required
+def my_data(request):
+    """个人信息: everything held about the signed-in person, as a JSON file to keep."""
+    data = personal_data.export_for(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="fengqiao-{request.user.username}.json"'
+    return response
 
 
 @login_required
