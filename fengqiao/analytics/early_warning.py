@@ -74,7 +74,6 @@ class Signal:
     baseline: float
     z: float
     detail: str
-    count_ratio: float = 0.0
 
 
 @dataclass
@@ -84,6 +83,12 @@ class Finding:
     month: dt.date
     count: int
     signals: list[Signal] = field(default_factory=list)
+
+    def add(self, kind: str, *, baseline: float, z: float, detail: str, **values) -> None:
+        """Record a comparison that fired; `detail` may use %(ratio)s, %(baseline)s and %(count)s."""
+        ratio = self.count / max(baseline, 1.0)
+        text = detail % {"ratio": ratio, "baseline": baseline, "count": self.count, **values}
+        self.signals.append(Signal(kind=kind, baseline=baseline, z=z, detail=text))
 
     @property
     def primary(self) -> Signal:
@@ -275,7 +280,6 @@ def _own_history(finding: Finding, series: _Series, share_of_month: float) -> fl
     out, z = _stands_out(finding.count, max(baseline, 1.0), relative_error=error)
     if not out:
         return expectation
-    ratio = finding.count / max(baseline, 1.0)
     if seasonal:
         detail = _(
             "That is %(ratio).2f times what the same month last year, scaled to this year's level, "
@@ -283,15 +287,7 @@ def _own_history(finding: Finding, series: _Series, share_of_month: float) -> fl
         )
     else:
         detail = _("That is %(ratio).2f times the average of the %(months)s months before (%(baseline).1f).")
-    finding.signals.append(
-        Signal(
-            kind=WarningKind.MONTH_ON_MONTH,
-            baseline=baseline,
-            z=z,
-            count_ratio=ratio,
-            detail=detail % {"ratio": ratio, "baseline": baseline, "months": span},
-        )
-    )
+    finding.add(WarningKind.MONTH_ON_MONTH, baseline=baseline, z=z, detail=detail, months=span)
     return expectation
 
 
@@ -318,19 +314,14 @@ def _cross_section(finding: Finding, series: _Series, share_of_month: float) -> 
         expected = others_now * usual
         out, z = _stands_out(count, max(expected, 1.0), relative_error=error, **CROSS_SECTION_BAR)
         if out:
-            ratio = count / max(expected, 1.0)
-            finding.signals.append(
-                Signal(
-                    kind=WarningKind.CROSS_CATEGORY,
-                    baseline=expected,
-                    z=z,
-                    count_ratio=ratio,
-                    detail=_(
-                        "Against the unit's other categories it is %(ratio).2f times its usual share "
-                        "(%(baseline).1f expected)."
-                    )
-                    % {"ratio": ratio, "baseline": expected},
-                )
+            finding.add(
+                WarningKind.CROSS_CATEGORY,
+                baseline=expected,
+                z=z,
+                detail=_(
+                    "Against the unit's other categories it is %(ratio).2f times its usual share "
+                    "(%(baseline).1f expected)."
+                ),
             )
     # The sibling units: is this unit's share of the parent's cases in the category unusual?
     # (The same month for all of them, so the season cancels out.)
@@ -354,19 +345,14 @@ def _cross_section(finding: Finding, series: _Series, share_of_month: float) -> 
     expected = peers_now * share
     out, z = _stands_out(count, max(expected, 1.0), relative_error=error, **CROSS_SECTION_BAR)
     if out:
-        ratio = count / max(expected, 1.0)
-        finding.signals.append(
-            Signal(
-                kind=WarningKind.CROSS_CATEGORY,
-                baseline=expected,
-                z=z,
-                count_ratio=ratio,
-                detail=_(
-                    "The same category in the neighbouring units did not rise alike: %(ratio).2f times "
-                    "the unit's usual share of them (%(baseline).1f expected)."
-                )
-                % {"ratio": ratio, "baseline": expected},
-            )
+        finding.add(
+            WarningKind.CROSS_CATEGORY,
+            baseline=expected,
+            z=z,
+            detail=_(
+                "The same category in the neighbouring units did not rise alike: %(ratio).2f times "
+                "the unit's usual share of them (%(baseline).1f expected)."
+            ),
         )
 
 
@@ -406,16 +392,12 @@ def _trend(finding: Finding, series: _Series, seasonal_expectation: float | None
         then_start, then_end = (then[0] + then[1]) / 2, (then[-2] + then[-1]) / 2
         if then_end >= 1.5 * max(then_start, 1.0):
             return  # the same months rose last year too: a season, not a trend
-    ratio = finding.count / max(start, 1.0)
-    finding.signals.append(
-        Signal(
-            kind=WarningKind.TREND,
-            baseline=start,
-            z=z,
-            count_ratio=ratio,
-            detail=_("It has been rising for half a year, from about %(start).1f a month to %(count)s.")
-            % {"start": start, "count": finding.count},
-        )
+    finding.add(
+        WarningKind.TREND,
+        baseline=start,
+        z=z,
+        detail=_("It has been rising for half a year, from about %(start).1f a month to %(count)s."),
+        start=start,
     )
 
 
