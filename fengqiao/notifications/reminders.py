@@ -16,7 +16,7 @@ from fengqiao.org.access import people_with_role
 from fengqiao.org.models import Role
 
 from .models import DeadlineReminder
-from .services import notify_people
+from .services import holders, notify_people
 
 # No time limit in the taxonomy is longer than this, so no case is due soon further ahead.
 LOOKAHEAD = dt.timedelta(days=30)
@@ -43,10 +43,7 @@ def _remind(case: Case, *, kind: str) -> bool:
     _reminder, created = DeadlineReminder.objects.get_or_create(case=case, kind=kind, deadline=case.deadline)
     if not created:
         return False
-    if case.department_id:
-        people = people_with_role(Role.HANDLER, unit=case.unit, department_id=case.department_id)
-    else:
-        people = people_with_role(Role.CLERK, unit=case.unit)
+    people = holders(case)
     with translation.override(settings.LANGUAGE_CODE):
         deadline = f"{timezone.localtime(case.deadline):%m-%d %H:%M}"
         if kind == DeadlineReminder.Kind.OVERDUE:

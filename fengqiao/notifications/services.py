@@ -19,13 +19,19 @@ def _handlers(case, department_id=None) -> list[User]:
     return people_with_role(Role.HANDLER, unit=case.unit, department_id=department_id or case.department_id)
 
 
+def holders(case) -> list[User]:
+    """Who has the case in hand: the department's handlers, or the unit's clerks while it waits
+    for dispatch."""
+    return _handlers(case) if case.department_id else people_with_role(Role.CLERK, unit=case.unit)
+
+
 def _recipients(event) -> tuple[list[User], bool]:
     """(staff and residents to tell, whether the reporter's phone gets an SMS)."""
     case = event.case
     action = event.action.removeprefix("case.")
     reporter = [case.reporter] if case.reporter_id else []
     if action in ("dispatch", "reopen", "reject", "suspend", "suspend_decline", "resume"):
-        return (_handlers(case) if case.department_id else people_with_role(Role.CLERK, unit=case.unit)), False
+        return holders(case), False
     if action == "return":
         return people_with_role(Role.CLERK, unit=case.unit), False
     if action in ("submit_review", "suspend_request"):
