@@ -270,8 +270,7 @@ def timed(function, repeat: int) -> tuple[float, object]:
 
 def kpis_from_cases(unit: Unit, date_from: dt.date, date_to: dt.date) -> dict:
     """The same counts read straight from the case table (what the rollups save)."""
-    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL)
+    start, end = rollups.received_span(date_from, date_to)
     cohort = Case.objects.filter(unit__path__startswith=unit.path, received_at__gte=start, received_at__lt=end)
     totals = cohort.aggregate(
         **{name: Sum(rollups._flag(condition)) for name, condition in rollups.measure_conditions().items()}

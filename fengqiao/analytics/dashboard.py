@@ -119,8 +119,7 @@ WHISTLE_TARGET = dt.timedelta(minutes=30)
 def whistle_arrivals(unit: Unit | None, date_from: dt.date, date_to: dt.date) -> kpis.Rate:
     """吹哨报到: summoned departments on site within 30 minutes of the whistle / summonses, for
     the whistles blown in the period on the unit's cases or places."""
-    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL)
+    start, end = rollups.received_span(date_from, date_to)
     summonses = WhistleSummons.objects.filter(whistle__blown_at__gte=start, whistle__blown_at__lt=end)
     if unit:
         summonses = summonses.filter(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.cases.models import OPEN_STATES, Case, Status
+from fengqiao.core import workcalendar
 from fengqiao.org.models import Unit, path_codes
 
 from . import rollups
@@ -189,13 +190,14 @@ def _overdue_since_midnight(
     grouped `by` "unit__path" or "month" (of receipt). `rollups.overdue_from` as a condition:
     a suspended case only if it was late when suspended, an answered one only if answered late
     or with no answer time."""
-    start_of_today = dt.datetime.combine(timezone.localtime(now).date(), dt.time.min, tzinfo=rollups.LOCAL)
+    start_of_today = workcalendar.local_midnight(timezone.localtime(now).date())
+    start, end = rollups.received_span(date_from, date_to)
     cases = Case.objects.filter(
         status__in=OPEN_STATES,
         deadline__gte=start_of_today,
         deadline__lt=now,
-        received_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=rollups.LOCAL),
-        received_at__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=rollups.LOCAL),
+        received_at__gte=start,
+        received_at__lt=end,
     ).exclude(
         Q(status=Status.SUSPENDED) & (Q(suspended_at__isnull=True) | Q(suspended_at__lte=F("deadline")))
         | Q(status__in=rollups.ANSWERED_STATES, replied_at__isnull=False, replied_at__lte=F("deadline"))

@@ -15,24 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Case as When_
 from django.db.models import CharField, DateField, F, IntegerField, Max, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from fengqiao.cases.models import Case, MediationResult, Satisfaction, Status
+from fengqiao.core import workcalendar
 from fengqiao.org.models import Unit, ancestor_paths
 from fengqiao.taxonomy.models import Subcategory
 
 from .models import MEASURES, NEVER, DailyRollup, MonthlyRollup, OpenRollup, StatusClass, UnitDayRollup
 
-LOCAL = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+LOCAL = workcalendar.LOCAL_TZ
 # The response limit of interfaces §5: urgent and whistle cases 30 minutes, others 24 hours.
 FAST_RESPONSE = dt.timedelta(minutes=30)
 NORMAL_RESPONSE = dt.timedelta(hours=24)
@@ -48,6 +47,12 @@ OPEN_KEY = ("unit_id", "day", "overdue_day")
 UNFINISHED = (StatusClass.OPEN, StatusClass.SUSPENDED)
 
 Vector = tuple[int, ...]
+
+
+def received_span(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants that bound the cases received from `first_day` to `last_day` (local days,
+    inclusive): from the first's midnight up to, not including, the midnight after the last."""
+    return workcalendar.local_midnight(first_day), workcalendar.local_midnight(last_day + dt.timedelta(days=1))
 
 
 # What one case contributes -------------------------------------------------------------------
@@ -409,8 +414,7 @@ def rebuild(*, first_day: dt.date | None = None, last_day: dt.date | None = None
     UnitDayRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
     OpenRollup.objects.filter(day__gte=first_day, day__lte=last_day).delete()
     MonthlyRollup.objects.filter(month__gte=first_day, month__lte=last_day).delete()
-    start = dt.datetime.combine(first_day, dt.time.min, tzinfo=LOCAL)
-    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL)
+    start, end = received_span(first_day, last_day)
     in_range = cases.filter(received_at__gte=start, received_at__lt=end)
     _insert_select(
         DailyRollup._meta.db_table,

@@ -88,7 +88,8 @@ def uncovered_years(start: dt.datetime, end: dt.datetime) -> list[int]:
     return [year for year in range(first, last + 1) if not is_year_covered(year)]
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in Asia/Shanghai."""
     return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
 
 
@@ -105,7 +106,7 @@ def add_working_time(start: dt.datetime, amount: dt.timedelta) -> dt.datetime:
     remaining = amount
     for _ in range(3660):  # ten years of days: a bound, never reached by a real limit
         day = current.date()
-        next_midnight = _local_midnight(day + DAY)
+        next_midnight = local_midnight(day + DAY)
         if is_workday(day):
             available = next_midnight - current
             if remaining < available:
@@ -123,7 +124,7 @@ def working_time_between(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
     current = start.astimezone(LOCAL_TZ)
     end = end.astimezone(LOCAL_TZ)
     while current < end:
-        next_midnight = _local_midnight(current.date() + DAY)
+        next_midnight = local_midnight(current.date() + DAY)
         stop = min(next_midnight, end)
         if is_workday(current.date()):
             total += stop - current
