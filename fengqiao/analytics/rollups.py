@@ -134,32 +134,23 @@ class Contribution:
     overdue_day: dt.date
     vector: Vector
 
+    def _rows(self, key: tuple, sign: int) -> dict[tuple, Vector]:
+        """The case's row with this key after the unit, at its unit and every unit above."""
+        vector = tuple(sign * n for n in self.vector)
+        return {(unit_id, *key): vector for unit_id in self.units}
+
     def daily_rows(self, sign: int = 1) -> dict[tuple, Vector]:
-        rows = {}
-        for unit_id in self.units:
-            key = (
-                unit_id,
-                self.day,
-                self.subcategory_id,
-                self.category_id,
-                self.case_type_id,
-                self.status_class,
-                self.overdue_day,
-            )
-            rows[key] = tuple(sign * n for n in self.vector)
-        return rows
+        key = (self.day, self.subcategory_id, self.category_id, self.case_type_id, self.status_class, self.overdue_day)
+        return self._rows(key, sign)
 
     def unit_day_rows(self, sign: int = 1) -> dict[tuple, Vector]:
-        return {(unit_id, self.day): tuple(sign * n for n in self.vector) for unit_id in self.units}
+        return self._rows((self.day,), sign)
 
     def open_rows(self, sign: int = 1) -> dict[tuple, Vector]:
-        if self.status_class not in UNFINISHED:
-            return {}
-        return {(unit_id, self.day, self.overdue_day): tuple(sign * n for n in self.vector) for unit_id in self.units}
+        return self._rows((self.day, self.overdue_day), sign) if self.status_class in UNFINISHED else {}
 
     def monthly_rows(self, sign: int = 1) -> dict[tuple, Vector]:
-        month = self.day.replace(day=1)
-        return {(unit_id, month, self.category_id): tuple(sign * n for n in self.vector) for unit_id in self.units}
+        return self._rows((self.day.replace(day=1), self.category_id), sign)
 
 
 # Each rollup table: its model, key, unique key (for the upsert) and a case's rows in it.
@@ -344,50 +335,19 @@ def _roll_up_the_tree(first_day: dt.date, last_day: dt.date) -> None:
             )
 
 
-def _monthly_from_daily(first_day: dt.date, last_day: dt.date) -> None:
+def _sum_daily_into(
+    model, key: Sequence[str], first_day: dt.date, last_day: dt.date, *, only: Q | None = None, **computed
+) -> None:
+    """Fill a coarser table from the daily rows of the days given: group by `key` (columns of
+    the daily table, or expressions named in `computed`) and sum every measure."""
     rows = (
-        DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day)
-        .annotate(r_month=TruncMonth("day", output_field=DateField()))
-        .values("unit_id", "r_month", "category_id")
+        DailyRollup.objects.filter(only or Q(), day__gte=first_day, day__lte=last_day)
+        .annotate(**computed)
+        .values(*key)
         .annotate(**{f"m_{name}": Sum(name) for name in MEASURES})
         .order_by()
     )
-    _insert_select(
-        MonthlyRollup._meta.db_table,
-        (*MONTHLY_KEY, *MEASURES),
-        ("unit_id", "r_month", "category_id", *(f"m_{m}" for m in MEASURES)),
-        rows,
-    )
-
-
-def _unit_days_from_daily(first_day: dt.date, last_day: dt.date) -> None:
-    rows = (
-        DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day)
-        .values("unit_id", "day")
-        .annotate(**{f"m_{name}": Sum(name) for name in MEASURES})
-        .order_by()
-    )
-    _insert_select(
-        UnitDayRollup._meta.db_table,
-        (*UNIT_DAY_KEY, *MEASURES),
-        ("unit_id", "day", *(f"m_{m}" for m in MEASURES)),
-        rows,
-    )
-
-
-def open_from_daily(first_day: dt.date, last_day: dt.date) -> None:
-    rows = (
-        DailyRollup.objects.filter(day__gte=first_day, day__lte=last_day, status_class__in=UNFINISHED)
-        .values("unit_id", "day", "overdue_day")
-        .annotate(**{f"m_{name}": Sum(name) for name in MEASURES})
-        .order_by()
-    )
-    _insert_select(
-        OpenRollup._meta.db_table,
-        (*OPEN_KEY, *MEASURES),
-        ("unit_id", "day", "overdue_day", *(f"m_{m}" for m in MEASURES)),
-        rows,
-    )
+    _insert_select(model._meta.db_table, (*key, *MEASURES), (*key, *(f"m_{m}" for m in MEASURES)), rows)
 
 
 def _month_bounds(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
@@ -432,9 +392,9 @@ def rebuild(*, first_day: dt.date | None = None, last_day: dt.date | None = None
         _daily_aggregate(in_range),
     )
     _roll_up_the_tree(first_day, last_day)
-    _unit_days_from_daily(first_day, last_day)
-    open_from_daily(first_day, last_day)
-    _monthly_from_daily(first_day, last_day)
+    _sum_daily_into(UnitDayRollup, UNIT_DAY_KEY, first_day, last_day)
+    _sum_daily_into(OpenRollup, OPEN_KEY, first_day, last_day, only=Q(status_class__in=UNFINISHED))
+    _sum_daily_into(MonthlyRollup, MONTHLY_KEY, first_day, last_day, month=TruncMonth("day", output_field=DateField()))
     return in_range.count()
 
 
