@@ -7,6 +7,7 @@ topics and tasks by the leaders of the unit (or an administrator).
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fengqiao.core.errors import NotPermitted
@@ -28,6 +29,13 @@ def scope_units(user: User) -> list[Unit]:
         if not any(unit.path.startswith(top.path) for top in tops):
             tops.append(unit)
     return tops
+
+
+def scope_q(user: User, *, prefix: str = "unit__path") -> Q:
+    """A filter for objects whose unit lies in the user's units (everything for a superuser)."""
+    if user.is_superuser:
+        return Q()
+    return org_access.unit_scope_q(user, org_access.STAFF_ROLES, prefix=prefix)
 
 
 def may_view(user: User, unit: Unit | None) -> bool:

@@ -436,6 +436,19 @@ def store(month: dt.date, findings: list[Finding], *, duration: float = 0.0) -> 
     return kept
 
 
+def month_warnings(*, viewer, month: dt.date, today: dt.date | None = None) -> list[EarlyWarning]:
+    """The month's warnings in the viewer's units, red first (computed now if the month never
+    was; afterwards as the nightly run stored them)."""
+    from .access import scope_q
+
+    if not WarningRun.objects.filter(month=month).exists():
+        run(month, today=today)
+    warnings = EarlyWarning.objects.filter(scope_q(viewer), month=month).select_related(
+        "unit", "category", "handled_by", "task", "topic"
+    )
+    return sorted(warnings, key=lambda w: (LEVEL_ORDER.index(w.level), -w.count, w.unit.path))
+
+
 def as_dict(warning: EarlyWarning) -> dict:
     """A stored warning in the shape of interfaces §6 (plus its id, names and status)."""
     return {

@@ -20,7 +20,7 @@ from fengqiao.org import access as org_access
 from fengqiao.org.models import Unit
 
 from . import access, actions, charts, dashboard, early_warning, kpis
-from .models import EarlyWarning, WarningRun
+from .models import WarningRun
 from .periods import find_unit, parse_month, parse_period
 
 STAFF = org_access.STAFF_ROLES
@@ -158,19 +158,7 @@ def warnings_view(request):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("warnings")
-    if not WarningRun.objects.filter(month=month).exists():
-        early_warning.run(month, today=today)
-    tops = access.scope_units(request.user)
-    warnings = sorted(
-        (
-            w
-            for w in EarlyWarning.objects.filter(month=month).select_related(
-                "unit", "category", "handled_by", "task", "topic"
-            )
-            if any(w.unit.path.startswith(top.path) for top in tops)
-        ),
-        key=lambda w: (early_warning.LEVEL_ORDER.index(w.level), -w.count, w.unit.path),
-    )
+    warnings = early_warning.month_warnings(viewer=request.user, month=month, today=today)
     for warning in warnings:
         warning.may_handle = warning.status not in actions.FINAL and access.may_handle_warning(  # type: ignore[attr-defined]
             request.user, warning.unit

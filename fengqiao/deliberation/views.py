@@ -14,12 +14,11 @@ from .models import Topic, TopicStatus
 @role_required(*org_access.STAFF_ROLES)
 def topic_list(request):
     """议事议题: open topics first, then the decided and dropped ones, newest first."""
-    tops = access.scope_units(request.user)
-    topics = [
-        topic
-        for topic in Topic.objects.select_related("unit", "proposed_by").order_by("-created_at")[:500]
-        if any(topic.unit.path.startswith(top.path) for top in tops)
-    ]
+    topics = list(
+        Topic.objects.filter(access.scope_q(request.user))
+        .select_related("unit", "proposed_by")
+        .order_by("-created_at")[:500]
+    )
     open_states = (TopicStatus.PROPOSED, TopicStatus.SCHEDULED)
     topics.sort(key=lambda topic: topic.status not in open_states)
     return render(request, "deliberation/topics.html", {"nav": "topics", "topics": topics})

@@ -17,7 +17,6 @@ from fengqiao.core.errors import ValidationFailed
 from fengqiao.org.models import Unit, User
 
 from .. import access, actions, early_warning, kpis
-from ..models import EarlyWarning, WarningRun
 from ..periods import find_unit, parse_month, parse_period
 
 PERIOD = [
@@ -103,16 +102,7 @@ class WarningListApi(APIView):
         """The month's warnings in the units the viewer may see (computed on first request,
         then as the nightly run stored them), red first."""
         month = parse_month(request.query_params.get("month"))
-        if not WarningRun.objects.filter(month=month).exists():
-            early_warning.run(month)
-        user = _user(request)
-        tops = access.scope_units(user)
-        warnings = [
-            warning
-            for warning in EarlyWarning.objects.filter(month=month).select_related("unit", "category")
-            if any(warning.unit.path.startswith(top.path) for top in tops)
-        ]
-        warnings.sort(key=lambda w: (early_warning.LEVEL_ORDER.index(w.level), -w.count, w.unit.path))
+        warnings = early_warning.month_warnings(viewer=_user(request), month=month)
         return Response([early_warning.as_dict(warning) for warning in warnings])
 
 
