@@ -156,24 +156,27 @@ def sums(
     return totals
 
 
-def _open_overdue_by_unit(units: list[Unit], date_from: dt.date, date_to: dt.date, now: dt.datetime) -> dict[int, int]:
-    """Cohort cases open past their deadline at `now`: whole overdue days from the rollup, and
-    the open cases whose deadline fell earlier today one by one."""
+def _open_overdue(
+    units: list[Unit], date_from: dt.date, date_to: dt.date, now: dt.datetime, *, by: str = "unit"
+) -> dict[Any, int]:
+    """Cohort cases open past their deadline at `now`, per unit id (`by="unit"`, each unit its
+    subtree) or per month of receipt over all `units` (`by="month"`): whole overdue days from
+    the open-case rollup, and the cases whose deadline fell earlier today."""
     today = timezone.localtime(now).date()
-    counts: dict[int, int] = defaultdict(int)
-    rows = (
-        OpenRollup.objects.filter(
-            unit_id__in=[unit.pk for unit in units],
-            day__gte=date_from,
-            day__lte=date_to,
-            overdue_day__lt=today,
-        )
-        .values("unit_id")
-        .annotate(n=Sum("received"))
-        .order_by()
+    counts: dict[Any, int] = defaultdict(int)
+    rows = OpenRollup.objects.filter(
+        unit_id__in=[unit.pk for unit in units], day__gte=date_from, day__lte=date_to, overdue_day__lt=today
     )
-    for row in rows:
-        counts[row["unit_id"]] += row["n"]
+    if by == "month":
+        rows = rows.annotate(group=TruncMonth("day", output_field=DateField()))
+    else:
+        rows = rows.annotate(group=F("unit_id"))
+    for row in rows.values("group").annotate(n=Sum("received")).order_by():
+        counts[row["group"]] += row["n"]
+    if by == "month":
+        for month, n in _overdue_since_midnight(units, date_from, date_to, now, by="month"):
+            counts[month] += n
+        return counts
     by_code = {unit.code: unit.pk for unit in units}
     for path, n in _overdue_since_midnight(units, date_from, date_to, now, by="unit__path"):
         for code in path_codes(path):
@@ -218,7 +221,6 @@ def monthly_reports(
 ) -> list[tuple[dt.date, KpiReport]]:
     """One report per month (the last one up to `date_to`) in four queries, for trends."""
     now = now or timezone.now()
-    today = timezone.localtime(now).date()
     units = [unit] if unit else list(Unit.objects.filter(parent__isnull=True))
     ids = [u.pk for u in units]
     totals: dict[dt.date, dict[str, int]] = defaultdict(_zero)
@@ -234,18 +236,7 @@ def monthly_reports(
         partial = UnitDayRollup.objects.filter(unit_id__in=ids, day__gte=last, day__lte=date_to).aggregate(**aggregates)
         for name in MEASURES:
             totals[last][name] += partial[name] or 0
-    overdue: dict[dt.date, int] = defaultdict(int)
-    rows = (
-        OpenRollup.objects.filter(unit_id__in=ids, day__gte=months[0], day__lte=date_to, overdue_day__lt=today)
-        .annotate(month=TruncMonth("day", output_field=DateField()))
-        .values("month")
-        .annotate(n=Sum("received"))
-        .order_by()
-    )
-    for row in rows:
-        overdue[row["month"]] += row["n"]
-    for month, n in _overdue_since_midnight(units, months[0], date_to, now, by="month"):
-        overdue[month] += n
+    overdue = _open_overdue(units, months[0], date_to, now, by="month")
     return [
         (
             month,
@@ -254,7 +245,7 @@ def monthly_reports(
                 date_from=month,
                 date_to=min(_next_month(month) - dt.timedelta(days=1), date_to),
                 totals=totals[month],
-                open_overdue=overdue[month],
+                open_overdue=overdue.get(month, 0),
             ),
         )
         for month in months
@@ -269,7 +260,7 @@ def reports(
     now = now or timezone.now()
     ids = [unit.pk for unit in units]
     totals = sums(ids, date_from, date_to) if ids else {}
-    overdue = _open_overdue_by_unit(units, date_from, date_to, now) if ids else {}
+    overdue = _open_overdue(units, date_from, date_to, now) if ids else {}
     return {
         unit.pk: KpiReport(
             unit=unit,
