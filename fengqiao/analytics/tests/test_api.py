@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fengqiao.analytics import rollups
-from fengqiao.analytics.models import EarlyWarning, WarningStatus
+from fengqiao.analytics.models import EarlyWarning, WarningRun, WarningStatus
 from fengqiao.cases.models import Case
 from fengqiao.deliberation.models import Topic
 from fengqiao.taxonomy.models import Category
@@ -90,21 +90,6 @@ def test_ranking_of_the_communities_under_the_street(people, some_cases):
     assert api(people["leader"]).get("/api/v1/kpis/ranking/", period(metric="speed")).status_code == 400
 
 
-@pytest.fixture
-def warning(tree):
-    return EarlyWarning.objects.create(
-        unit=tree["hh"],
-        category=Category.objects.get(code="01"),
-        month=dt.date(2026, 8, 1),
-        count=57,
-        baseline=18.5,
-        ratio=3.08,
-        kind="month_on_month",
-        level="red",
-        reason="海恒社区物业管理类诉求激增",
-    )
-
-
 def test_the_warning_list_is_computed_on_first_request_and_scoped(people, warning, tree):
     EarlyWarning.objects.create(
         unit=tree["lh"],
@@ -117,9 +102,6 @@ def test_the_warning_list_is_computed_on_first_request_and_scoped(people, warnin
         level="yellow",
         reason="临湖",
     )
-    from fengqiao.analytics.models import WarningRun
-
-    WarningRun.objects.create(month=dt.date(2026, 8, 1))
     data = api(people["clerk"]).get("/api/v1/warnings/", {"month": "2026-08"}).json()
     assert [(item["unit"], item["category"], item["level"], item["ratio"]) for item in data] == [
         ("HF-JK-FR-HH", "01", "red", 3.08)

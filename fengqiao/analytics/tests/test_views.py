@@ -9,9 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from fengqiao.analytics import rollups
-from fengqiao.analytics.models import EarlyWarning, WarningRun, WarningStatus
+from fengqiao.analytics.models import WarningStatus
 from fengqiao.cases.models import Status
-from fengqiao.taxonomy.models import Category, Subcategory
+from fengqiao.taxonomy.models import Subcategory
 from fengqiao.testing.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,22 +77,6 @@ def test_the_excel_export_holds_every_table(client, people, city):
     assert rows["满意率"] == ("100.00%", 6, 6)
     by_unit = workbook[workbook.sheetnames[3]]
     assert {row[1] for row in by_unit.iter_rows(min_row=2, values_only=True)} == {"海恒社区", "临湖社区"}
-
-
-@pytest.fixture
-def warning(tree):
-    WarningRun.objects.create(month=dt.date(2026, 8, 1))
-    return EarlyWarning.objects.create(
-        unit=tree["hh"],
-        category=Category.objects.get(code="01"),
-        month=dt.date(2026, 8, 1),
-        count=57,
-        baseline=18.5,
-        ratio=3.08,
-        kind="month_on_month",
-        level="red",
-        reason="海恒社区“物业管理”类诉求激增",
-    )
 
 
 def test_a_leader_puts_a_warning_on_the_agenda_from_the_page(client, people, warning):
